@@ -1,0 +1,211 @@
+"""The command line: `svclint lint`, `svclint rules`, `svclint explain`. It wires options into run.lint.
+
+Exit codes: 0 nothing at or above the fail level, 1 findings at or above it, 2 usage, configuration or rule
+errors (and anything unexpected: a traceback never reaches the user unless SVCLINT_DEBUG is set).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from svclint import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"svclint: error: {message}", err=True)
+    sys.exit(EXIT_ERROR)
+
+
+def _port_range(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+    from svclint.engine.params import parse_port_range
+
+    if value is None:
+        return None
+    try:
+        return parse_port_range(value)
+    except ValueError as err:
+        raise click.BadParameter(str(err)) from None
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="svclint", message="%(prog)s %(version)s")
+def cli() -> None:
+    """Find Kubernetes Service exposure problems before they reach a cluster."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option(
+    "-f",
+    "--format",
+    "output_format",
+    default="text",
+    show_default=True,
+    type=click.Choice(["text", "sarif"]),
+    help="Report format.",
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option(
+    "--node-port-range",
+    callback=_port_range,
+    metavar="LO-HI",
+    default=None,
+    help="The cluster's --service-node-port-range.  [default: 30000-32767]",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "note", "never"]),
+    default="error",
+    show_default=True,
+    help="Lowest severity that makes the exit code 1.",
+)
+@click.option(
+    "--rules",
+    "rule_dirs",
+    multiple=True,
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="Add a directory of rule files (repeatable).",
+)
+@click.option("--enable", multiple=True, metavar="RULE", help="Turn a rule on, by id or name (repeatable).")
+@click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off, by id or name (repeatable).")
+@click.option("--stdin-filename", metavar="NAME", help="The path to report for input read from '-'.")
+@click.option(
+    "--max-file-size",
+    type=click.IntRange(min=1),
+    default=32,
+    show_default=True,
+    metavar="MIB",
+    help="Files larger than this many MiB are reported and not linted.",
+)
+@click.option("--no-cache", is_flag=True, help="Do not read or write svclint's validation cache.")
+def lint(
+    paths: tuple[str, ...],
+    output_format: str,
+    output: str | None,
+    node_port_range: tuple[int, int] | None,
+    fail_on: str,
+    rule_dirs: tuple[Path, ...],
+    enable: tuple[str, ...],
+    disable: tuple[str, ...],
+    stdin_filename: str | None,
+    max_file_size: int,
+    no_cache: bool,
+) -> None:
+    """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""
+    from svclint.engine.params import DEFAULT_NODE_PORT_RANGE
+    from svclint.engine.ruleset import RuleError
+    from svclint.model import Severity
+    from svclint.reporters import Report, renderer
+    from svclint.run import ConfigError, LintSettings
+    from svclint.run import lint as run_lint
+    from svclint.sources import SourceError
+
+    settings = LintSettings(
+        paths=paths,
+        stdin_filename=stdin_filename,
+        node_port_range=node_port_range or DEFAULT_NODE_PORT_RANGE,
+        rule_dirs=rule_dirs,
+        enable=enable,
+        disable=disable,
+        max_file_bytes=max_file_size * 1024 * 1024,
+        use_cache=not no_cache,
+    )
+    try:
+        result = run_lint(settings)
+    except RuleError as err:
+        for problem in err.problems:
+            click.echo(f"svclint: rule error: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
+    except (ConfigError, SourceError) as err:
+        fail(str(err))
+    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    report = Report(result.findings, result.rules, result.stats, color=color)
+    text = renderer(output_format)(report)
+    _write(text, output)
+    if fail_on == "never":
+        sys.exit(EXIT_CLEAN)
+    threshold = Severity.parse(fail_on)
+    failing = any(f.severity >= threshold for f in result.findings if f.suppression is None)
+    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+
+
+def _write(text: str, output: str | None) -> None:
+    if output is None:
+        try:
+            sys.stdout.write(text)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            # `svclint lint . | head`: the reader left; do not print a traceback on exit.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return
+    try:
+        Path(output).write_text(text, encoding="utf-8")
+    except OSError as err:
+        fail(f"cannot write {output}: {err.strerror}")
+
+
+@cli.command("rules")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+@click.option("--all", "show_all", is_flag=True, help="Also list rules that are off by default.")
+def list_rules(rule_dirs: tuple[Path, ...], show_all: bool) -> None:
+    """List the rules: id, name, severity and title."""
+    rules = _load_rules(rule_dirs)
+    width = max((len(rule.name) for rule in rules), default=10)
+    for rule in rules:
+        if not rule.enabled and not show_all:
+            continue
+        off = "" if rule.enabled else "  (off by default)"
+        click.echo(f"{rule.id:<8} {rule.name:<{width}}  {rule.severity.label:<7}  {rule.title}{off}")
+
+
+@cli.command()
+@click.argument("rule")
+@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
+def explain(rule: str, rule_dirs: tuple[Path, ...]) -> None:
+    """Show a rule's documentation (by id or name)."""
+    from svclint.ruledocs import rule_page
+
+    for candidate in _load_rules(rule_dirs):
+        if rule in (candidate.id, candidate.name) or rule.upper() == candidate.id:
+            click.echo(rule_page(candidate), nl=False)
+            return
+    fail(f"unknown rule {rule!r} (see `svclint rules`)")
+
+
+def _load_rules(rule_dirs: Sequence[Path]) -> list[Any]:
+    from svclint.engine.ruleset import RuleError
+    from svclint.run import LintSettings, load_all_rules
+
+    try:
+        return load_all_rules(LintSettings(paths=(), rule_dirs=rule_dirs))
+    except RuleError as err:
+        for problem in err.problems:
+            click.echo(f"svclint: rule error: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    try:
+        cli.main(args=list(argv) if argv is not None else None, prog_name="svclint")
+    except KeyboardInterrupt:
+        click.echo("svclint: interrupted", err=True)
+        sys.exit(130)
+    except Exception as err:  # the last line of defence: a one-line message, never a traceback
+        if os.environ.get("SVCLINT_DEBUG"):
+            raise
+        click.echo(
+            f"svclint: internal error: {type(err).__name__}: {err} "
+            "(run again with SVCLINT_DEBUG=1 for details, and please report it)",
+            err=True,
+        )
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,136 @@
+"""Parsed documents and the Kubernetes objects in them, with exact spans for any field path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from svclint.model import FieldPath, ResourceRef, Span
+from svclint.parsing.build import MAPPING, SCALAR, SpanEntry
+
+DEFAULT_NAMESPACE = "default"
+
+
+@dataclass(slots=True)
+class Document:
+    """One YAML document of a file. Spans are counted in the file as written."""
+
+    path: str
+    index: int
+    data: Any
+    spans: dict[FieldPath, SpanEntry]
+
+    def locate(self, path: FieldPath) -> Span:
+        """Where a finding about `path` belongs.
+
+        A scalar: its value. A mapping or sequence: its key. A field that is not there: the key of the closest
+        ancestor that is (the way Spectral reports a missing property).
+        """
+        entry = self.spans.get(path)
+        if entry is not None:
+            if entry[8] == SCALAR or entry[0] == 0:
+                if entry[0] == 0 and entry[8] == MAPPING:
+                    first_key = self._first_key_span(path)
+                    if first_key is not None:
+                        return first_key
+                return Span(*entry[4:8])
+            return Span(*entry[0:4])
+        for cut in range(len(path) - 1, -1, -1):
+            entry = self.spans.get(path[:cut])
+            if entry is None:
+                continue
+            if entry[0]:
+                return Span(*entry[0:4])
+            first_key = self._first_key_span(path[:cut])
+            return first_key if first_key is not None else Span(*entry[4:8])
+        return Span.point(1, 1)  # pragma: no cover - the root is always recorded
+
+    def key_span(self, path: FieldPath) -> Span | None:
+        entry = self.spans.get(path)
+        if entry is None or not entry[0]:
+            return None
+        return Span(*entry[0:4])
+
+    def value_span(self, path: FieldPath) -> Span | None:
+        entry = self.spans.get(path)
+        return None if entry is None else Span(*entry[4:8])
+
+    def _first_key_span(self, path: FieldPath) -> Span | None:
+        """A mapping with no key of its own (a sequence item, a document): the line of its first key."""
+        value = self.get(path)
+        if isinstance(value, dict) and value:
+            first = next(iter(value))
+            return self.key_span((*path, first))
+        return None
+
+    def get(self, path: FieldPath) -> Any:
+        return get_in(self.data, path)
+
+
+@dataclass(slots=True)
+class Resource:
+    """A Kubernetes object: a whole document, or one item of a `kind: List`."""
+
+    document: Document
+    prefix: FieldPath  # () for a whole document, ('items', 3) for a List item
+    data: dict[str, Any]
+    reported: bool = True  # False for objects loaded only as context (--context)
+
+    @property
+    def kind(self) -> str:
+        kind = self.data.get("kind")
+        return kind if isinstance(kind, str) else ""
+
+    @property
+    def api_version(self) -> str:
+        value = self.data.get("apiVersion")
+        return value if isinstance(value, str) else ""
+
+    @property
+    def name(self) -> str:
+        metadata = self.data.get("metadata")
+        name = metadata.get("name") if isinstance(metadata, dict) else None
+        if isinstance(name, str) and name:
+            return name
+        generate = metadata.get("generateName") if isinstance(metadata, dict) else None
+        return f"{generate}*" if isinstance(generate, str) and generate else "<unnamed>"
+
+    @property
+    def namespace(self) -> str:
+        metadata = self.data.get("metadata")
+        namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
+        return namespace if isinstance(namespace, str) and namespace else DEFAULT_NAMESPACE
+
+    @property
+    def path(self) -> str:
+        return self.document.path
+
+    def ref(self) -> ResourceRef:
+        return ResourceRef(self.kind, self.namespace, self.name, self.api_version)
+
+    def locate(self, path: FieldPath) -> Span:
+        return self.document.locate((*self.prefix, *path))
+
+    def key_span(self, path: FieldPath) -> Span | None:
+        return self.document.key_span((*self.prefix, *path))
+
+    def value_span(self, path: FieldPath) -> Span | None:
+        return self.document.value_span((*self.prefix, *path))
+
+    def get(self, path: FieldPath) -> Any:
+        return get_in(self.data, path)
+
+
+def get_in(data: Any, path: FieldPath) -> Any:
+    """The value at `path`, or None when any step is missing or of the wrong shape."""
+    node = data
+    for part in path:
+        if isinstance(part, int):
+            if not isinstance(node, list) or not 0 <= part < len(node):
+                return None
+            node = node[part]
+        else:
+            if not isinstance(node, dict):
+                return None
+            node = node.get(part)
+    return node

@@ -1,0 +1,152 @@
+"""Run the rules over the resources of a run and turn violations into located findings."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from svclint.document import Resource
+from svclint.engine.ruleset import Rule
+from svclint.engine.selectors import Match, SelectorError
+from svclint.engine.templates import render, substitute_options
+from svclint.functions.base import MISSING, CheckContext, Target, Violation
+from svclint.inventory import Inventory
+from svclint.model import FieldPath, Finding, Location, Severity, format_field_path
+
+
+class RuleRuntimeError(Exception):
+    """A rule failed on a resource (a jsonpath-ng filter comparing with null, say): reported, never a crash."""
+
+
+@dataclass(frozen=True)
+class ActiveRule:
+    """A rule as this run uses it: its severity after configuration, its options prepared with the params."""
+
+    rule: Rule
+    severity: Severity
+    options: Any
+
+
+def activate(
+    rules: Iterable[Rule], severities: Mapping[str, Severity], variables: Mapping[str, Any]
+) -> list[ActiveRule]:
+    active = []
+    for rule in rules:
+        options: Any = None
+        if rule.function is not None:
+            options = rule.function.prepare(substitute_options(rule.options, {"params": variables}))
+        active.append(ActiveRule(rule, severities.get(rule.id, rule.severity), options))
+    return active
+
+
+class Engine:
+    def __init__(self, rules: Sequence[ActiveRule], inventory: Inventory, params: Mapping[str, Any]) -> None:
+        self._inventory = inventory
+        self._params = params
+        self._by_kind: dict[str, list[ActiveRule]] = defaultdict(list)
+        self._any_kind: list[ActiveRule] = []
+        for active in rules:
+            if active.rule.function is None:
+                continue
+            if active.rule.kinds is None:
+                self._any_kind.append(active)
+            else:
+                for kind in active.rule.kinds:
+                    self._by_kind[kind].append(active)
+
+    def check(self, resource: Resource) -> list[Finding]:
+        rules = self._by_kind.get(resource.kind, [])
+        if self._any_kind:
+            rules = [*rules, *self._any_kind]
+        findings: list[Finding] = []
+        matches_cache: dict[str, list[Match]] = {}
+        for active in rules:
+            try:
+                findings.extend(self._check_rule(active, resource, matches_cache))
+            except (SelectorError, RuleRuntimeError) as err:
+                findings.append(_rule_failure(active, resource, str(err)))
+        return findings
+
+    def _check_rule(self, active: ActiveRule, resource: Resource, cache: dict[str, list[Match]]) -> Iterable[Finding]:
+        rule = active.rule
+        if rule.api_versions is not None and resource.api_version not in rule.api_versions:
+            return
+        data = resource.data
+        for condition in rule.conditions:
+            if not condition.holds(data):
+                return
+        function = rule.function
+        assert function is not None
+        context = CheckContext(resource, self._inventory, self._params)
+        for target in self._targets(rule, data, cache):
+            if target.value is MISSING and not function.accepts_missing:
+                continue
+            try:
+                violations = list(function.check(target, active.options, context))
+            except (TypeError, ValueError, KeyError, AttributeError) as err:
+                raise RuleRuntimeError(f"{function.name} failed on {format_field_path(target.path)}: {err}") from err
+            for violation in violations:
+                yield self._finding(active, resource, target, violation)
+
+    def _targets(self, rule: Rule, data: Any, cache: dict[str, list[Match]]) -> Iterable[Target]:
+        for selector in rule.selectors:
+            matches = cache.get(selector.text)
+            if matches is None:
+                matches = cache[selector.text] = selector.find(data)
+            for path, value in matches:
+                if not rule.then_field:
+                    yield Target(path, value)
+                    continue
+                node = value
+                for part in rule.then_field:
+                    node = node.get(part, MISSING) if isinstance(node, dict) else MISSING
+                    if node is MISSING:
+                        break
+                yield Target((*path, *rule.then_field), node)
+
+    def _finding(self, active: ActiveRule, resource: Resource, target: Target, violation: Violation) -> Finding:
+        rule = active.rule
+        path: FieldPath = violation.path if violation.path is not None else target.path
+        value = target.value if violation.path is None else resource.get(path)
+        dotted = format_field_path(path)
+        variables: dict[str, Any] = {
+            "value": "(absent)" if value is MISSING else value,
+            "path": dotted or "(document)",
+            "field": str(path[-1]) if path else "",
+            "kind": resource.kind,
+            "name": resource.name,
+            "namespace": resource.namespace,
+            "resource": f"{resource.kind} {resource.namespace}/{resource.name}",
+            "params": self._params,
+            **violation.variables,
+        }
+        related = tuple(
+            Location(item.resource.path, item.resource.locate(item.path), item.message) for item in violation.related
+        )
+        ref = resource.ref()
+        return Finding(
+            rule_id=rule.id,
+            rule_name=rule.name,
+            severity=active.severity,
+            message=render(rule.message, variables),
+            location=Location(resource.path, resource.locate(path), None),
+            resource=ref,
+            field_path=dotted or None,
+            related=related,
+            identity=(rule.id, ref.kind, ref.namespace, ref.name, dotted, violation.identity),
+        )
+
+
+def _rule_failure(active: ActiveRule, resource: Resource, reason: str) -> Finding:
+    ref = resource.ref()
+    return Finding(
+        rule_id=active.rule.id,
+        rule_name=active.rule.name,
+        severity=Severity.ERROR,
+        message=f"rule {active.rule.id} ({active.rule.origin}) could not be evaluated: {reason}",
+        location=Location(resource.path, resource.locate(("kind",)), None),
+        resource=ref,
+        identity=(active.rule.id, ref.kind, ref.namespace, ref.name, "rule-failure"),
+    )

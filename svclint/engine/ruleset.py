@@ -1,0 +1,243 @@
+"""Rule files: read, validated against the shipped schema, compiled once.
+
+A rule file that is wrong is a configuration error (exit 2) that names the file, the line, the column and what
+is wrong. Validation results are cached by content hash (see cache.py): jsonschema runs only for files that
+changed since they last passed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from svclint import __version__
+from svclint.cache import ValidationCache
+from svclint.document import Document
+from svclint.engine.conditions import Condition, compile_conditions
+from svclint.engine.params import Params
+from svclint.engine.selectors import Selector, SelectorError, compile_selector
+from svclint.engine.templates import MissingVariable, placeholders, substitute_options
+from svclint.functions import REGISTRY, CheckFunction
+from svclint.model import FieldPath, Severity, Span
+from svclint.parsing.loader import LoadOptions, load_bytes
+
+BASE_VARIABLES = frozenset({"value", "path", "field", "kind", "name", "namespace", "resource"})
+_RULE_FILE_LIMIT = 1024 * 1024
+
+
+class RuleError(Exception):
+    """One or more problems in rule files, each `path:line:col: message`."""
+
+    def __init__(self, problems: Sequence[str]) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    title: str
+    severity: Severity
+    enabled: bool
+    description: str
+    remediation: str
+    message: str
+    source: str = ""
+    tags: tuple[str, ...] = ()
+    security_severity: float | None = None
+    help_uri: str | None = None
+    producer: str | None = None
+    kinds: frozenset[str] | None = None
+    api_versions: frozenset[str] | None = None
+    conditions: tuple[Condition, ...] = ()
+    selectors: tuple[Selector, ...] = ()
+    then_field: tuple[str, ...] = ()
+    function: CheckFunction | None = None
+    options: dict[str, Any] = field(default_factory=dict)
+    examples: dict[str, list[Any]] = field(default_factory=dict)
+    origin: str = ""
+    builtin: bool = False
+
+    @property
+    def needs_inventory(self) -> bool:
+        return self.function is not None and self.function.needs_inventory
+
+
+def builtin_rules_dir() -> Path:
+    """The rules shipped in the wheel, or the repository's rules/ when running from a source tree."""
+    packaged = Path(str(resources.files("svclint"))) / "builtin_rules"
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent.parent / "rules"
+
+
+@cache
+def rule_schema() -> dict[str, Any]:
+    text = (resources.files("svclint") / "schemas" / "rule.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def _schema_fingerprint() -> str:
+    digest = hashlib.sha256(__version__.encode())
+    digest.update(json.dumps(rule_schema(), sort_keys=True).encode())
+    for name in sorted(REGISTRY):
+        digest.update(name.encode())
+        digest.update(json.dumps(REGISTRY[name].options_schema, sort_keys=True).encode())
+    return digest.hexdigest()
+
+
+def load_rules(
+    directories: Sequence[Path], cache_store: ValidationCache | None = None, builtin: Path | None = None
+) -> list[Rule]:
+    """Load every `*.yaml`/`*.yml` rule of the directories in order; ids and names must be unique."""
+    fingerprint = _schema_fingerprint()
+    rules: list[Rule] = []
+    problems: list[str] = []
+    builtin_dir = (builtin or builtin_rules_dir()).resolve()
+    for directory in directories:
+        if not directory.is_dir():
+            problems.append(f"{directory}: rule directory not found")
+            continue
+        is_builtin = directory.resolve() == builtin_dir
+        for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+            try:
+                rules.append(load_rule_file(path, cache_store, fingerprint, is_builtin))
+            except RuleError as err:
+                problems.extend(err.problems)
+    problems.extend(_duplicates(rules))
+    if problems:
+        raise RuleError(problems)
+    if cache_store is not None:
+        cache_store.save()
+    return rules
+
+
+def _duplicates(rules: Iterable[Rule]) -> list[str]:
+    seen: dict[str, str] = {}
+    problems = []
+    for rule in rules:
+        for key in (rule.id, rule.name):
+            if key in seen and seen[key] != rule.origin:
+                problems.append(f"{rule.origin}:1:1: rule {key!r} is already defined in {seen[key]}")
+            seen.setdefault(key, rule.origin)
+    return problems
+
+
+def load_rule_file(
+    path: Path, cache_store: ValidationCache | None = None, fingerprint: str = "", builtin: bool = False
+) -> Rule:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise RuleError([f"{path}: cannot read rule file: {err.strerror}"]) from None
+    display = str(path)
+    loaded = load_bytes(display, raw, LoadOptions(max_file_bytes=_RULE_FILE_LIMIT, forbid_tags=True))
+    if loaded.problems:
+        raise RuleError([f"{display}:{p.span.start_line}:{p.span.start_col}: {p.message}" for p in loaded.problems])
+    if len(loaded.documents) != 1 or not isinstance(loaded.documents[0].data, dict):
+        raise RuleError([f"{display}:1:1: a rule file holds exactly one YAML mapping"])
+    document = loaded.documents[0]
+    digest = hashlib.sha256(fingerprint.encode() + raw).hexdigest()
+    if cache_store is None or not cache_store.seen(digest):
+        _validate(document)
+        if cache_store is not None:
+            cache_store.add(digest)
+    return _compile(document, builtin)
+
+
+def _error_at(document: Document, path: FieldPath, message: str) -> str:
+    span: Span = document.locate(path)
+    return f"{document.path}:{span.start_line}:{span.start_col}: {message}"
+
+
+def _validate(document: Document) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    data = document.data
+    errors = list(Draft202012Validator(rule_schema()).iter_errors(data))
+    if errors:
+        error = best_match(errors)
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path) or "(top)"
+        raise RuleError([_error_at(document, tuple(error.absolute_path), f"{where.lstrip('.')}: {error.message}")])
+    then = data.get("then")
+    if not isinstance(then, dict):
+        return
+    function = REGISTRY.get(then["function"])
+    if function is None:
+        known = ", ".join(sorted(REGISTRY))
+        raise RuleError(
+            [_error_at(document, ("then", "function"), f"unknown function {then['function']!r} (known: {known})")]
+        )
+    options = then.get("functionOptions", {})
+    try:
+        options = substitute_options(options, {"params": Params().variables()})
+    except MissingVariable as err:
+        raise RuleError(
+            [_error_at(document, ("then", "functionOptions"), f"unknown parameter {err.args[0]}")]
+        ) from None
+    option_errors = list(Draft202012Validator(function.options_schema).iter_errors(options))
+    if option_errors:
+        error = best_match(option_errors)
+        path = ("then", "functionOptions", *error.absolute_path)
+        raise RuleError([_error_at(document, path, f"options of {function.name}: {error.message}")])
+    allowed = BASE_VARIABLES | function.provides
+    for name in placeholders(data.get("message", "")):
+        if name.split(".")[0] not in allowed and not name.startswith("params."):
+            known = ", ".join(sorted(allowed))
+            raise RuleError(
+                [
+                    _error_at(
+                        document,
+                        ("message",),
+                        f"unknown placeholder {{{{{name}}}}} (known: {known}, params.*)",
+                    )
+                ]
+            )
+
+
+def _compile(document: Document, builtin: bool) -> Rule:
+    data = document.data
+    match = data.get("match", {})
+    then = data.get("then", {})
+    try:
+        given = data.get("given", [])
+        selectors = tuple(compile_selector(text) for text in ([given] if isinstance(given, str) else given))
+        conditions = compile_conditions(match.get("when", []))
+    except (SelectorError, ValueError) as err:
+        raise RuleError([_error_at(document, ("given",), str(err))]) from None
+    kinds = match.get("kinds")
+    versions = match.get("apiVersions")
+    return Rule(
+        id=data["id"],
+        name=data["name"],
+        title=data["title"],
+        severity=Severity.parse(data["severity"]),
+        enabled=data.get("enabled", True),
+        description=data["description"].strip(),
+        remediation=data["remediation"].strip(),
+        message=data.get("message", "").strip(),
+        source=str(data.get("source", "")).strip(),
+        tags=tuple(data.get("tags", ())),
+        security_severity=data.get("securitySeverity"),
+        help_uri=data.get("helpUri"),
+        producer=data.get("producer"),
+        kinds=frozenset(kinds) if kinds else None,
+        api_versions=frozenset(versions) if versions else None,
+        conditions=conditions,
+        selectors=selectors,
+        then_field=tuple(then["field"].split(".")) if "field" in then else (),
+        function=REGISTRY.get(then["function"]) if "function" in then else None,
+        options=then.get("functionOptions", {}),
+        examples={key: list(value) for key, value in data.get("examples", {}).items()},
+        origin=document.path,
+        builtin=builtin,
+    )

@@ -1,0 +1,8 @@
+"""The registry of check functions rules can name. Importing this package registers all of them."""
+
+from __future__ import annotations
+
+from svclint.functions import pods, values
+from svclint.functions.base import REGISTRY, CheckFunction
+
+__all__ = ["REGISTRY", "CheckFunction", "pods", "values"]

@@ -1,0 +1,93 @@
+"""What a check function is: a name, a JSON Schema for its options, and a generator of violations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from svclint.model import FieldPath
+
+if TYPE_CHECKING:
+    from svclint.document import Resource
+    from svclint.inventory import Inventory
+
+
+class _Missing:
+    """The value of a field that is not in the document (distinct from an explicit null)."""
+
+    _instance: ClassVar[_Missing | None] = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One value a rule looks at: its path inside the resource and the value (or MISSING)."""
+
+    path: FieldPath
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place that explains a finding: the other Service, the pod template, the firewall rule."""
+
+    resource: Resource
+    path: FieldPath
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    path: FieldPath | None = None  # where to report, inside the resource; None: the target itself
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    related: tuple[Related, ...] = ()
+    identity: str = ""  # what tells this violation apart from others of the same rule and field
+
+
+@dataclass(slots=True)
+class CheckContext:
+    resource: Resource
+    inventory: Inventory
+    params: Mapping[str, Any]
+
+
+class CheckFunction:
+    """Subclasses set `name`, `options_schema` and `provides`, and implement `check`."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    options_schema: ClassVar[dict[str, Any]] = {"type": "object", "additionalProperties": False}
+    provides: ClassVar[frozenset[str]] = frozenset()
+    accepts_missing: ClassVar[bool] = False  # called for fields that are absent (MISSING)
+    needs_inventory: ClassVar[bool] = False
+
+    def prepare(self, options: dict[str, Any]) -> Any:
+        """Turn validated options into whatever `check` wants (compiled patterns, sets). Called once per run."""
+        return options
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        raise NotImplementedError
+
+
+REGISTRY: dict[str, CheckFunction] = {}
+
+
+def register(cls: type[CheckFunction]) -> type[CheckFunction]:
+    if cls.name in REGISTRY:  # pragma: no cover - a programming error caught by the tests
+        raise ValueError(f"duplicate check function {cls.name}")
+    REGISTRY[cls.name] = cls()
+    return cls

@@ -1,0 +1,186 @@
+"""Which pods a Service selects, asked of the inventory: the checks behind selectors and traffic policies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from svclint.document import Resource
+from svclint.functions.base import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.inventory import Inventory, PodTemplate, is_custom_resource, selects
+from svclint.model import FieldPath
+
+SELECTOR_PATH: FieldPath = ("spec", "selector")
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnosis:
+    reason: str
+    related: tuple[Related, ...]
+
+
+@register
+class SelectedPods(CheckFunction):
+    name = "selectedPods"
+    description = (
+        "Looks up the pod templates the Service's spec.selector matches in its namespace. `expect: pods` wants at "
+        "least one; `running` wants one with replicas above zero; `spread` wants pods on more than one node "
+        "(a DaemonSet, or two replicas or more). Silent when the run holds no workload in the namespace."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {"expect": {"enum": ["pods", "running", "spread"]}},
+        "required": ["expect"],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"reason", "selector"})
+    accepts_missing = True
+    needs_inventory = True
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        service = context.resource
+        selector = service.get(SELECTOR_PATH)
+        if not isinstance(selector, dict) or not selector:
+            return  # no selector: endpoints are managed by hand (or ExternalName)
+        inventory = context.inventory
+        namespace = service.namespace
+        if not inventory.has_workloads(namespace):
+            return  # no evidence either way
+        matched = inventory.matching_templates(namespace, selector)
+        selector_related = Related(service, SELECTOR_PATH, "the selector")
+        variables: dict[str, Any] = {"selector": _render_selector(selector)}
+        expect = options["expect"]
+        if not matched:
+            if _operator_managed(inventory, namespace, selector):
+                return
+            diagnosis = diagnose(inventory, service, selector)
+            yield Violation(
+                variables={**variables, "reason": diagnosis.reason},
+                related=(selector_related, *diagnosis.related) if target.path != SELECTOR_PATH else diagnosis.related,
+            )
+            return
+        if expect == "pods":
+            return
+        running = [t for t in matched if t.replicas is None or t.replicas > 0]
+        if not running:
+            reason = (
+                "it selects only workloads scaled to zero ("
+                + ", ".join(f"{t.describe()} has replicas: 0" for t in matched)
+                + ")"
+            )
+            related = tuple(_replicas_related(t) for t in matched)
+            yield Violation(variables={**variables, "reason": reason}, related=(selector_related, *related))
+            return
+        if expect == "running":
+            return
+        if any(t.per_node for t in running):
+            return
+        total = sum(t.replicas or 0 for t in running)
+        if total == 1:
+            only = running[0]
+            reason = f"a single pod backs it ({only.describe()}, replicas: 1)"
+            yield Violation(
+                variables={**variables, "reason": reason},
+                related=(selector_related, _replicas_related(only)),
+            )
+
+
+def _replicas_related(template: PodTemplate) -> Related:
+    resource = template.resource
+    path: FieldPath = ("spec", "replicas") if resource.get(("spec", "replicas")) is not None else ()
+    return Related(resource, path or ("metadata", "name"), f"{template.describe()}")
+
+
+def _operator_managed(inventory: Inventory, namespace: str, selector: Mapping[str, Any]) -> bool:
+    """A custom resource labelled like the selector (a Prometheus, a Kafka cluster): its operator makes the pods."""
+    for resource in inventory.custom_resources.get(namespace, ()):
+        metadata = resource.data.get("metadata")
+        labels = metadata.get("labels") if isinstance(metadata, dict) else None
+        if isinstance(labels, dict) and selects(selector, labels) and is_custom_resource(resource):
+            return True
+    return False
+
+
+def diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Diagnosis:
+    """Why nothing matches: the classic slips first, then the closest pod template."""
+    namespace = service.namespace
+    for template in inventory.templates.get(namespace, ()):
+        metadata = template.resource.data.get("metadata")
+        own_labels = metadata.get("labels") if isinstance(metadata, dict) else None
+        if template.template_path and isinstance(own_labels, dict) and selects(selector, own_labels):
+            return Diagnosis(
+                f"it matches the metadata.labels of {template.describe()}, but a Service selects pods, "
+                f"whose labels come from {_dotted(template.labels_path)}",
+                (
+                    Related(template.resource, ("metadata", "labels"), f"labels of {template.describe()} itself"),
+                    Related(template.resource, template.labels_path, "the pod template's labels"),
+                ),
+            )
+    elsewhere = inventory.matching_elsewhere(namespace, selector)
+    if elsewhere:
+        other = elsewhere[0]
+        where = _namespace_note(service)
+        return Diagnosis(
+            f"no pod template in namespace {namespace}{where} matches it; {other.describe()} in namespace "
+            f"{other.resource.namespace} does, but a Service selects pods in its own namespace only",
+            (Related(other.resource, other.labels_path, f"pod labels of {other.describe()}"),),
+        )
+    near = _closest(inventory.templates.get(namespace, ()), selector)
+    if near is not None:
+        template, key, label_key = near
+        have = template.labels.get(label_key)
+        path = (*template.labels_path, label_key)
+        wanted = f"{key}: {selector[key]}"
+        hint = f"{template.describe()} has {label_key}: {have} where the selector wants {wanted}"
+        return Diagnosis(
+            f"no pod template in namespace {namespace} has all of its labels; closest: {hint}",
+            (Related(template.resource, path, f"pod label of {template.describe()}"),),
+        )
+    return Diagnosis(f"no pod template in namespace {namespace}{_namespace_note(service)} has these labels", ())
+
+
+def _namespace_note(service: Resource) -> str:
+    metadata = service.data.get("metadata")
+    if isinstance(metadata, dict) and metadata.get("namespace"):
+        return ""
+    return " (no metadata.namespace: default assumed)"
+
+
+def _closest(templates: Iterable[PodTemplate], selector: Mapping[str, Any]) -> tuple[PodTemplate, str, str] | None:
+    """A template that differs from the selector in exactly one label, by a small edit of its key or value."""
+    for template in templates:
+        missing = [k for k, v in selector.items() if str(template.labels.get(k, "\0")) != str(v)]
+        if len(missing) != 1:
+            continue
+        key = missing[0]
+        if key in template.labels and _near(str(template.labels[key]), str(selector[key])):
+            return template, key, key
+        for label_key, label_value in template.labels.items():
+            if label_key not in selector and _near(label_key, key) and str(label_value) == str(selector[key]):
+                return template, key, label_key
+        if key in template.labels:
+            return template, key, key
+    return None
+
+
+def _near(a: str, b: str) -> bool:
+    return _edit_distance(a, b) <= max(1, min(len(a), len(b)) // 4)
+
+
+def _edit_distance(a: str, b: str) -> int:
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def _render_selector(selector: Mapping[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in selector.items())
+
+
+def _dotted(path: FieldPath) -> str:
+    return ".".join(str(p) for p in path)

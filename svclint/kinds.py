@@ -1,0 +1,39 @@
+"""Kubernetes built-in kinds. A document of a built-in kind that no rule reads is only syntax-checked.
+
+Custom resources are always built: they are small, and an operator's custom resource can explain a Service
+whose selector matches no pod template in the manifests (its operator makes the pods).
+"""
+
+from __future__ import annotations
+
+BUILTIN_KINDS = frozenset(
+    {
+        # core/v1
+        "Binding", "ComponentStatus", "ConfigMap", "Endpoints", "Event", "LimitRange", "Namespace", "Node",
+        "PersistentVolume", "PersistentVolumeClaim", "Pod", "PodTemplate", "ReplicationController",
+        "ResourceQuota", "Secret", "Service", "ServiceAccount",
+        # apps, batch, autoscaling, policy
+        "ControllerRevision", "DaemonSet", "Deployment", "ReplicaSet", "StatefulSet", "CronJob", "Job",
+        "HorizontalPodAutoscaler", "PodDisruptionBudget", "PodSecurityPolicy",
+        # networking, discovery
+        "Ingress", "IngressClass", "NetworkPolicy", "ServiceCIDR", "IPAddress", "EndpointSlice",
+        # rbac, storage, scheduling, coordination, node
+        "ClusterRole", "ClusterRoleBinding", "Role", "RoleBinding", "CSIDriver", "CSINode",
+        "CSIStorageCapacity", "StorageClass", "VolumeAttachment", "VolumeAttributesClass", "PriorityClass",
+        "Lease", "RuntimeClass",
+        # admission, extension, certificates, flow control, dynamic resources
+        "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "ValidatingAdmissionPolicy",
+        "ValidatingAdmissionPolicyBinding", "MutatingAdmissionPolicy", "MutatingAdmissionPolicyBinding",
+        "CustomResourceDefinition", "APIService", "CertificateSigningRequest", "ClusterTrustBundle",
+        "FlowSchema", "PriorityLevelConfiguration", "ResourceClaim", "ResourceClaimTemplate", "DeviceClass",
+        "ResourceSlice", "StorageVersionMigration",
+    }
+)  # fmt: skip
+
+# What the inventory reads: workloads (pod templates), Services, Ingresses, autoscalers, firewall resources.
+INVENTORY_KINDS = frozenset(
+    {
+        "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+        "Service", "Ingress", "HorizontalPodAutoscaler", "ComputeFirewall",
+    }
+)  # fmt: skip

@@ -1,0 +1,114 @@
+"""The result model every stage shares: severities, spans, locations and findings."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+# A path inside a parsed document: mapping keys (str) and sequence indexes (int).
+FieldPath = tuple[str | int, ...]
+
+
+class Severity(enum.IntEnum):
+    """Ordered so that `finding.severity >= fail_level` reads naturally."""
+
+    NOTE = 1
+    WARNING = 2
+    ERROR = 3
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or note)") from None
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Span:
+    """A region of a file. Lines and columns are 1-based; the end column is exclusive (SARIF)."""
+
+    start_line: int
+    start_col: int
+    end_line: int
+    end_col: int
+
+    @classmethod
+    def point(cls, line: int, col: int) -> Span:
+        return cls(line, col, line, col + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """A place in a file the user wrote, with an optional message (for related locations)."""
+
+    path: str
+    span: Span
+    message: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ResourceRef:
+    """The Kubernetes object a finding belongs to."""
+
+    kind: str
+    namespace: str
+    name: str
+    api_version: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.namespace}/{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """Why a finding is suppressed: kind is 'inSource' (comment or annotation) or 'external' (baseline)."""
+
+    kind: str
+    justification: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule_id: str
+    rule_name: str
+    severity: Severity
+    message: str
+    location: Location
+    resource: ResourceRef | None = None
+    field_path: str | None = None
+    related: tuple[Location, ...] = ()
+    suppression: Suppression | None = None
+    # Facts that identify the finding without line numbers (see fingerprint.py).
+    identity: tuple[str, ...] = field(default=(), compare=False)
+
+    def sort_key(self) -> tuple[Any, ...]:
+        return (self.location.path, self.location.span, self.rule_id, self.message)
+
+    def suppressed(self, suppression: Suppression) -> Finding:
+        return replace(self, suppression=suppression)
+
+
+def format_field_path(path: FieldPath) -> str:
+    """`('spec', 'ports', 1, 'nodePort')` -> `spec.ports[1].nodePort`."""
+    out: list[str] = []
+    for part in path:
+        if isinstance(part, int):
+            out.append(f"[{part}]")
+        elif out and not _is_plain_key(part):
+            out.append(f"[{part!r}]")
+        elif out:
+            out.append("." + part)
+        else:
+            out.append(part if _is_plain_key(part) else f"[{part!r}]")
+    return "".join(out)
+
+
+def _is_plain_key(key: str) -> bool:
+    return bool(key) and all(ch.isalnum() or ch in "_-" for ch in key)

@@ -1,0 +1,308 @@
+"""From a file's bytes to Documents and Resources, with every problem of the input as a located finding.
+
+The fast path (DESIGN.md §2): documents are cut where kubectl cuts them; a document whose top-level `kind` no
+rule reads is only syntax-checked by libyaml's event parser (no nodes, no Python objects); the others are
+composed by ruamel.yaml's C parser and walked once into plain data with a span index.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from _ruamel_yaml import CParser
+from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
+
+from svclint.document import Document, Resource
+from svclint.model import Span
+from svclint.parsing.build import AliasLimitExceeded, StructureProblem, TreeBuilder
+from svclint.parsing.chunks import Chunk, has_content, split_documents
+from svclint.parsing.decode import Decoded, decode
+
+# Limits that keep hostile input bounded in time and memory (see docs/input.md).
+MAX_FLOW_DEPTH = 1000
+MAX_INDENT = 2000
+_DEEP_INDENT = re.compile(rf"^[ \t?:-]{{{MAX_INDENT}}}", re.MULTILINE)
+_BRACKETS = re.compile(r"[\[\]{}]")
+_TEMPLATE = re.compile(r"\{\{")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadOptions:
+    skip_kinds: frozenset[str] = frozenset()  # kinds that are only syntax-checked, never built
+    max_file_bytes: int = 32 * 1024 * 1024
+    helm_template: bool = False  # the file sits in a Helm chart's templates/ folder
+    forbid_tags: bool = False  # refuse explicit YAML tags (rule and configuration files)
+
+
+@dataclass(slots=True)
+class FileStats:
+    documents: int = 0  # non-empty YAML documents
+    built: int = 0  # documents turned into data
+    syntax_only: int = 0  # documents of kinds no rule reads: syntax-checked only
+    not_kubernetes: int = 0  # mappings with neither apiVersion nor kind
+    skipped_file: bool = False  # the whole file was not linted (template, binary, too large)
+
+
+@dataclass(slots=True)
+class LoadedFile:
+    path: str
+    documents: list[Document] = field(default_factory=list)
+    resources: list[Resource] = field(default_factory=list)
+    problems: list[StructureProblem] = field(default_factory=list)
+    stats: FileStats = field(default_factory=FileStats)
+    # Lines (1-based) holding an svclint comment, for in-source suppressions.
+    directive_lines: dict[int, str] = field(default_factory=dict)
+
+
+class _Composer(CParser):  # type: ignore[misc]
+    """ruamel.yaml's C composer without its resolver: svclint resolves scalars itself (resolve.py)."""
+
+    def descend_resolver(self, parent: Any, index: Any) -> None:
+        return None
+
+    def ascend_resolver(self) -> None:
+        return None
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> None:
+        return None
+
+
+def load_bytes(path: str, raw: bytes, options: LoadOptions) -> LoadedFile:
+    loaded = LoadedFile(path)
+    if len(raw) > options.max_file_bytes:
+        loaded.stats.skipped_file = True
+        size = len(raw) / (1024 * 1024)
+        limit = options.max_file_bytes / (1024 * 1024)
+        loaded.problems.append(
+            StructureProblem(
+                "resource-limit",
+                f"file is {size:.1f} MiB, over the {limit:.0f} MiB limit: not linted (raise --max-file-size)",
+                Span.point(1, 1),
+            )
+        )
+        return loaded
+    decoded = decode(raw)
+    if not isinstance(decoded, Decoded):
+        loaded.stats.skipped_file = True
+        loaded.problems.append(
+            StructureProblem("unreadable-file", decoded.reason, Span.point(decoded.line, decoded.col))
+        )
+        return loaded
+    return load_text(path, decoded.text, options, loaded)
+
+
+def load_text(path: str, text: str, options: LoadOptions, loaded: LoadedFile | None = None) -> LoadedFile:
+    loaded = loaded if loaded is not None else LoadedFile(path)
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # classic Mac line ends: libyaml and editors agree on lines
+    chunks = split_documents(text)
+    if "{{" in text and _is_template(text, chunks, options):
+        loaded.stats.skipped_file = True
+        loaded.problems.append(_template_problem(text))
+        return loaded
+    if "svclint:" in text:
+        loaded.directive_lines = _directive_lines(text)
+    index = 0
+    for chunk in chunks:
+        if not has_content(chunk.text):
+            continue
+        index = _load_chunk(loaded, chunk, index, options)
+    return loaded
+
+
+def _load_chunk(loaded: LoadedFile, chunk: Chunk, index: int, options: LoadOptions) -> int:
+    stats = loaded.stats
+    depth_problem = _nesting_problem(chunk)
+    if depth_problem is not None:
+        stats.documents += 1
+        loaded.problems.append(depth_problem)
+        return index + 1
+    hint = chunk.kind_hint
+    if hint is not None and hint in options.skip_kinds:
+        stats.documents += 1
+        stats.syntax_only += 1
+        try:
+            CParser(chunk.text).raw_parse()
+        except (YAMLError, ValueError) as err:
+            loaded.problems.append(_syntax_problem(err, chunk))
+        return index + 1
+    composer = _Composer(chunk.text)
+    budget = 2 * len(chunk.text) + 10_000
+    try:
+        while composer.check_node():
+            node = composer.get_node()
+            stats.documents += 1
+            _add_document(loaded, node, chunk, index, budget, options.forbid_tags)
+            index += 1
+    except (YAMLError, ValueError) as err:
+        # The broken document counts as one (the parser stops at its first error).
+        stats.documents += 1
+        loaded.problems.append(_syntax_problem(err, chunk))
+        index += 1
+    finally:
+        composer.dispose()
+    return index
+
+
+def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budget: int, forbid_tags: bool) -> None:
+    builder = TreeBuilder(chunk.first_line, budget, forbid_tags)
+    try:
+        built = builder.build(node)
+    except AliasLimitExceeded:
+        loaded.problems.append(
+            StructureProblem(
+                "resource-limit",
+                f"expanding the aliases of this document would build more than {budget:,} values "
+                "(a 'billion laughs' document, CVE-2019-11253): not linted",
+                builder.span(node),
+            )
+        )
+        return
+    loaded.stats.built += 1
+    document = Document(loaded.path, index, built.data, built.spans)
+    loaded.documents.append(document)
+    loaded.problems.extend(built.problems)
+    loaded.resources.extend(_resources_of(loaded, document))
+
+
+def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:
+    data = document.data
+    if not isinstance(data, dict):
+        shape = "a sequence" if isinstance(data, list) else "a scalar"
+        loaded.problems.append(
+            StructureProblem(
+                "invalid-structure",
+                f"this document is {shape}, not a mapping: kubectl cannot decode it into a Kubernetes object",
+                document.locate(()),
+            )
+        )
+        return
+    if "kind" not in data and "apiVersion" not in data:
+        loaded.stats.not_kubernetes += 1
+        return
+    kind = data.get("kind")
+    items = data.get("items")
+    if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
+        for position, item in enumerate(items):
+            item_path = ("items", position)
+            if isinstance(item, dict) and _has_type_info(loaded, document, item, item_path):
+                yield Resource(document, item_path, item)
+            elif not isinstance(item, dict):
+                loaded.problems.append(
+                    StructureProblem(
+                        "invalid-structure",
+                        f"items[{position}] of this {kind} is not a mapping: kubectl cannot decode it",
+                        document.locate(item_path),
+                    )
+                )
+        return
+    if _has_type_info(loaded, document, data, ()):
+        yield Resource(document, (), data)
+
+
+def _has_type_info(loaded: LoadedFile, document: Document, data: dict[str, Any], prefix: tuple[Any, ...]) -> bool:
+    for field_name in ("apiVersion", "kind"):
+        value = data.get(field_name)
+        if not isinstance(value, str) or not value:
+            state = "missing" if field_name not in data else "not a non-empty string"
+            loaded.problems.append(
+                StructureProblem(
+                    "missing-type-info",
+                    f"{field_name} is {state}: kubectl cannot tell what kind of object this is",
+                    document.locate((*prefix, field_name)),
+                )
+            )
+            return False
+    return True
+
+
+def _syntax_problem(err: Exception, chunk: Chunk) -> StructureProblem:
+    if isinstance(err, MarkedYAMLError) and err.problem_mark is not None:
+        mark = err.problem_mark
+        message = err.problem or "invalid YAML"
+        if err.context:
+            message = f"{message} ({err.context})"
+        if "tab" in message:
+            message += ": YAML does not allow tabs for indentation"
+        return StructureProblem("yaml-syntax", message, Span.point(mark.line + chunk.first_line + 1, mark.column + 1))
+    if isinstance(err, ReaderError):
+        line, col = _line_col(chunk.text, err.position)
+        return StructureProblem(
+            "yaml-syntax",
+            f"{err.reason}: character U+{err.character:04X}" if isinstance(err.character, int) else err.reason,
+            Span.point(line + chunk.first_line, col),
+        )
+    return StructureProblem("yaml-syntax", str(err) or "invalid YAML", Span.point(chunk.first_line + 1, 1))
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    before = text[:position]
+    line = before.count("\n") + 1
+    return line, position - (before.rfind("\n") + 1) + 1
+
+
+def _nesting_problem(chunk: Chunk) -> StructureProblem | None:
+    """libyaml's cost grows with the square of the nesting depth and its composer recurses in C: refuse first."""
+    text = chunk.text
+    deep = _DEEP_INDENT.search(text)
+    if deep is not None:
+        line, col = _line_col(text, deep.start())
+        return StructureProblem(
+            "resource-limit",
+            f"indentation deeper than {MAX_INDENT} columns: document not linted",
+            Span.point(line + chunk.first_line, col),
+        )
+    if text.count("[") + text.count("{") <= MAX_FLOW_DEPTH:
+        return None
+    depth = 0
+    for match in _BRACKETS.finditer(text):
+        depth += 1 if match.group() in "[{" else -1
+        if depth > MAX_FLOW_DEPTH:
+            line, col = _line_col(text, match.start())
+            return StructureProblem(
+                "resource-limit",
+                f"flow collections nested deeper than {MAX_FLOW_DEPTH} levels: document not linted",
+                Span.point(line + chunk.first_line, col),
+            )
+    return None
+
+
+def _is_template(text: str, chunks: list[Chunk], options: LoadOptions) -> bool:
+    """A Go/Helm template: in a chart's templates/ folder, or `{{` in a file that is not valid YAML."""
+    if options.helm_template:
+        return True
+    for chunk in chunks:
+        if "{{" not in chunk.text or _nesting_problem(chunk) is not None:
+            continue
+        try:
+            CParser(chunk.text).raw_parse()
+        except (YAMLError, ValueError):
+            return True
+    return False
+
+
+def _template_problem(text: str) -> StructureProblem:
+    match = _TEMPLATE.search(text)
+    position = match.start() if match else 0
+    line, col = _line_col(text, position)
+    return StructureProblem(
+        "template-file",
+        "this file is a Go/Helm template ({{ ... }}), not a manifest: skipped. "
+        "Lint the rendered output instead: helm template . | svclint lint -",
+        Span(line, col, line, col + 2),
+    )
+
+
+_DIRECTIVE = re.compile(r"#\s*svclint:[^\r\n]*")
+
+
+def _directive_lines(text: str) -> dict[int, str]:
+    lines: dict[int, str] = {}
+    for match in _DIRECTIVE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        lines[line] = match.group()
+    return lines

@@ -1,0 +1,176 @@
+"""The pipeline of one run: sources -> loader -> inventory -> engine -> filters. The CLI only wires options."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from svclint.cache import ValidationCache, default_cache_dir
+from svclint.document import Resource
+from svclint.engine.evaluate import ActiveRule, Engine, activate
+from svclint.engine.params import DEFAULT_NODE_PORT_RANGE, Params
+from svclint.engine.ruleset import Rule, builtin_rules_dir, load_rules
+from svclint.inventory import build_inventory
+from svclint.kinds import BUILTIN_KINDS, INVENTORY_KINDS
+from svclint.model import Finding, Location, Severity, Span
+from svclint.parsing.build import StructureProblem
+from svclint.parsing.loader import FileStats, LoadedFile, LoadOptions, load_bytes
+from svclint.sources import Source, collect, read_stdin
+
+
+class ConfigError(Exception):
+    """A setting that makes no sense (an unknown rule, a bad range): exit 2."""
+
+
+@dataclass
+class LintSettings:
+    paths: Sequence[str]
+    context: Sequence[str] = ()
+    stdin_filename: str | None = None
+    node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE
+    rule_dirs: Sequence[Path] = ()
+    enable: Sequence[str] = ()
+    disable: Sequence[str] = ()
+    severities: dict[str, Severity] = field(default_factory=dict)
+    max_file_bytes: int = 32 * 1024 * 1024
+    excludes: Sequence[str] = ()
+    use_cache: bool = True
+
+
+@dataclass
+class RunStats:
+    files: int = 0
+    documents: int = 0
+    built: int = 0
+    syntax_only: int = 0
+    not_kubernetes: int = 0
+    skipped_files: int = 0
+    resources: int = 0
+
+    def add(self, stats: FileStats) -> None:
+        self.files += 1
+        self.documents += stats.documents
+        self.built += stats.built
+        self.syntax_only += stats.syntax_only
+        self.not_kubernetes += stats.not_kubernetes
+        self.skipped_files += int(stats.skipped_file)
+
+
+@dataclass
+class RunResult:
+    findings: list[Finding]
+    rules: list[ActiveRule]
+    stats: RunStats
+
+
+def select_rules(rules: Sequence[Rule], settings: LintSettings) -> list[Rule]:
+    by_key = {key: rule for rule in rules for key in (rule.id, rule.name)}
+    for key in [*settings.enable, *settings.disable, *settings.severities]:
+        if key not in by_key:
+            raise ConfigError(f"unknown rule {key!r} (see `svclint rules`)")
+    enabled = {rule.id for rule in rules if rule.enabled}
+    enabled |= {by_key[key].id for key in settings.enable}
+    enabled -= {by_key[key].id for key in settings.disable}
+    return [rule for rule in rules if rule.id in enabled]
+
+
+def load_all_rules(settings: LintSettings) -> list[Rule]:
+    cache = ValidationCache(default_cache_dir()) if settings.use_cache else None
+    return load_rules([builtin_rules_dir(), *settings.rule_dirs], cache)
+
+
+def skip_kinds(rules: Iterable[Rule]) -> frozenset[str]:
+    """Built-in kinds no selected rule (nor the inventory those rules use) reads."""
+    needed: set[str] = set()
+    for rule in rules:
+        if rule.producer is not None:
+            continue
+        if rule.kinds is None:
+            return frozenset()
+        needed |= rule.kinds
+        if rule.needs_inventory:
+            needed |= INVENTORY_KINDS
+    return BUILTIN_KINDS - needed
+
+
+def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResult:
+    all_rules = list(rules) if rules is not None else load_all_rules(settings)
+    selected = select_rules(all_rules, settings)
+    params = Params(*settings.node_port_range)
+    variables = params.variables()
+    severities = {_rule_id(all_rules, key): sev for key, sev in settings.severities.items()}
+    active = activate(selected, severities, variables)
+    by_name = {a.rule.name: a for a in active}
+
+    reported = collect(settings.paths, settings.stdin_filename, settings.excludes)
+    reported_keys = {_source_key(s) for s in reported}
+    context = [s for s in collect(settings.context, None, settings.excludes) if _source_key(s) not in reported_keys]
+    options = LoadOptions(skip_kinds=skip_kinds(selected), max_file_bytes=settings.max_file_bytes)
+
+    stats = RunStats()
+    findings: list[Finding] = []
+    resources: list[Resource] = []
+    reported_files: list[LoadedFile] = []
+    stdin_data = read_stdin() if any(s.real is None for s in reported) else None
+    for source, is_reported in [*((s, True) for s in reported), *((s, False) for s in context)]:
+        loaded = _load(source, options, stdin_data)
+        for resource in loaded.resources:
+            resource.reported = is_reported
+        resources.extend(loaded.resources)
+        if is_reported:
+            stats.add(loaded.stats)
+            reported_files.append(loaded)
+            findings.extend(_input_findings(loaded, by_name))
+
+    inventory = build_inventory(resources, partial_view=False)
+    engine = Engine(active, inventory, variables)
+    for resource in resources:
+        if resource.reported:
+            stats.resources += 1
+            findings.extend(engine.check(resource))
+    findings.sort(key=Finding.sort_key)
+    return RunResult(findings, active, stats)
+
+
+def _rule_id(rules: Sequence[Rule], key: str) -> str:
+    return next(rule.id for rule in rules if key in (rule.id, rule.name))
+
+
+def _source_key(source: Source) -> str:
+    return str(source.real.resolve()) if source.real is not None else source.display
+
+
+def _load(source: Source, options: LoadOptions, stdin_data: bytes | None) -> LoadedFile:
+    if source.problem is not None:
+        loaded = LoadedFile(source.display)
+        loaded.stats.skipped_file = True
+        loaded.problems.append(StructureProblem("unreadable-file", source.problem, Span.point(1, 1)))
+        return loaded
+    try:
+        raw = source.read(stdin_data)
+    except OSError as err:
+        loaded = LoadedFile(source.display)
+        loaded.stats.skipped_file = True
+        loaded.problems.append(StructureProblem("unreadable-file", f"cannot read: {err.strerror}", Span.point(1, 1)))
+        return loaded
+    if source.helm_template:
+        options = LoadOptions(options.skip_kinds, options.max_file_bytes, helm_template=True)
+    return load_bytes(source.display, raw, options)
+
+
+def _input_findings(loaded: LoadedFile, rules_by_name: dict[str, ActiveRule]) -> Iterable[Finding]:
+    for problem in loaded.problems:
+        active = rules_by_name.get(problem.code)
+        if active is None:
+            continue  # that input rule is disabled
+        related = tuple(Location(loaded.path, span, message) for span, message in problem.related)
+        yield Finding(
+            rule_id=active.rule.id,
+            rule_name=active.rule.name,
+            severity=active.severity,
+            message=problem.message,
+            location=Location(loaded.path, problem.span),
+            related=related,
+            identity=(active.rule.id, loaded.path, problem.identity or problem.message),
+        )

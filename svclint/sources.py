@@ -1,0 +1,146 @@
+"""Which files a run reads: explicit files, directories walked for *.yaml/*.yml, and stdin.
+
+Directory walks are sorted (runs are reproducible), do not follow symbolic links to directories (no loops),
+skip version-control and tool folders, and report what they cannot read instead of stopping.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import stat
+import sys
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+YAML_SUFFIXES = (".yaml", ".yml")
+DEFAULT_EXCLUDES = (
+    ".git",
+    ".hg",
+    ".svn",
+    "node_modules",
+    ".venv",
+    "venv",
+    ".tox",
+    "__pycache__",
+    ".terraform",
+)
+
+
+class SourceError(Exception):
+    """A path given on the command line that does not exist or cannot be read (exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    display: str  # the path as findings show it
+    real: Path | None  # None for stdin
+    explicit: bool  # named on the command line (read even if not *.yaml, FIFOs included)
+    helm_template: bool = False
+    problem: str | None = None  # why it cannot be read (walked files only)
+
+    def read(self, stdin: bytes | None = None) -> bytes:
+        if self.real is None:
+            return stdin if stdin is not None else read_stdin()
+        with open(self.real, "rb") as handle:
+            return handle.read()
+
+
+def read_stdin() -> bytes:
+    try:
+        return sys.stdin.buffer.read()
+    except (OSError, ValueError):
+        return b""  # stdin closed early: an empty stream
+
+
+def collect(paths: Sequence[str], stdin_filename: str | None = None, excludes: Sequence[str] = ()) -> list[Source]:
+    sources: list[Source] = []
+    seen: set[str] = set()
+    for raw in paths:
+        if raw == "-":
+            sources.append(Source(stdin_filename or "<stdin>", None, True))
+            continue
+        for source in _expand(raw, excludes):
+            key = str(source.real.resolve()) if source.real is not None else source.display
+            if key not in seen:
+                seen.add(key)
+                sources.append(source)
+    return sources
+
+
+def _expand(raw: str, excludes: Sequence[str]) -> Iterable[Source]:
+    path = Path(raw)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise SourceError(f"{raw}: no such file or directory") from None
+    except OSError as err:
+        raise SourceError(f"{raw}: cannot read: {err.strerror}") from None
+    if stat.S_ISDIR(info.st_mode):
+        if not os.access(path, os.R_OK | os.X_OK):
+            raise SourceError(f"{raw}: cannot read directory: permission denied")
+        yield from _walk(path, excludes)
+        return
+    if not os.access(path, os.R_OK):
+        raise SourceError(f"{raw}: cannot read: permission denied")
+    yield Source(_display(path), path, True, helm_template=_in_helm_templates(path))
+
+
+def _walk(root: Path, excludes: Sequence[str]) -> Iterable[Source]:
+    patterns = [*DEFAULT_EXCLUDES, *excludes]
+    problems: list[tuple[str, str]] = []
+
+    def on_error(err: OSError) -> None:
+        if err.filename:
+            problems.append((str(err.filename), f"cannot read directory: {err.strerror}"))
+
+    for directory, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not _excluded(Path(directory) / d, d, patterns))
+        for name in sorted(filenames):
+            if not name.endswith(YAML_SUFFIXES):
+                continue
+            path = Path(directory) / name
+            if _excluded(path, name, patterns):
+                continue
+            yield _walked_source(path)
+    for filename, problem in problems:
+        yield Source(_display(Path(filename)), Path(filename), False, problem=problem)
+
+
+def _walked_source(path: Path) -> Source:
+    display = _display(path)
+    try:
+        info = path.stat()
+    except OSError as err:  # a dangling symlink, a loop of symlinks
+        return Source(display, path, False, problem=f"cannot read: {err.strerror}")
+    if not stat.S_ISREG(info.st_mode):
+        return Source(display, path, False, problem="not a regular file (a FIFO, socket or device): skipped")
+    if not os.access(path, os.R_OK):
+        return Source(display, path, False, problem="cannot read: permission denied")
+    return Source(display, path, False, helm_template=_in_helm_templates(path))
+
+
+def _excluded(path: Path, name: str, patterns: Sequence[str]) -> bool:
+    text = path.as_posix()
+    return any(
+        fnmatch.fnmatch(name, p) or fnmatch.fnmatch(text, p) or fnmatch.fnmatch(text, f"*/{p}") for p in patterns
+    )
+
+
+def _display(path: Path) -> str:
+    """Relative to the working directory when inside it (findings read like `examples/kubia.yaml`)."""
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix() if path.is_absolute() else path.as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _in_helm_templates(path: Path) -> bool:
+    """Inside `templates/` of a Helm chart (a folder with Chart.yaml): the files are Go templates."""
+    parts = path.resolve().parts
+    for index in range(len(parts) - 1, 0, -1):
+        if parts[index] == "templates":
+            chart = Path(*parts[:index])
+            return (chart / "Chart.yaml").is_file()
+    return False

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from svclint.engine.params import parse_port_range
+from svclint.engine.ruleset import Rule
+from svclint.model import Finding
+from svclint.run import LintSettings, RunResult, lint, load_all_rules
+
+REPO = Path(__file__).resolve().parent.parent
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+_RULES: list[Rule] | None = None
+
+
+def builtin_rules() -> list[Rule]:
+    global _RULES
+    if _RULES is None:
+        _RULES = load_all_rules(LintSettings(paths=(), use_cache=False))
+    return _RULES
+
+
+def run_files(
+    tmp_path: Path,
+    files: Mapping[str, str | bytes],
+    paths: Sequence[str] | None = None,
+    **settings: Any,
+) -> RunResult:
+    """Write `files` under tmp_path, lint `paths` (default: all of them) from inside tmp_path."""
+    for name, content in files.items():
+        target = tmp_path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    if "node_port_range" in settings and isinstance(settings["node_port_range"], str):
+        settings["node_port_range"] = parse_port_range(settings["node_port_range"])
+    cwd = Path.cwd()
+    try:
+        import os
+
+        os.chdir(tmp_path)
+        rules = settings.pop("rules", None)
+        return lint(LintSettings(paths=list(paths or files), use_cache=False, **settings), rules or builtin_rules())
+    finally:
+        os.chdir(cwd)
+
+
+def run_text(tmp_path: Path, text: str, name: str = "manifest.yaml", **settings: Any) -> list[Finding]:
+    return run_files(tmp_path, {name: text}, **settings).findings
+
+
+def by_rule(findings: Sequence[Finding], rule: str) -> list[Finding]:
+    return [f for f in findings if rule in (f.rule_id, f.rule_name)]
+
+
+def lines_of(findings: Sequence[Finding]) -> list[int]:
+    return [f.location.span.start_line for f in findings]
+
+
+@pytest.fixture(autouse=True)
+def _no_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
+    monkeypatch.setenv("SVCLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
