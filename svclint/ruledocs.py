@@ -75,6 +75,8 @@ def rule_page(rule: Rule) -> str:
         lines.append(
             f"- Objects: {kinds}" + (f" ({', '.join(sorted(rule.api_versions))})" if rule.api_versions else "")
         )
+        for condition in rule.when:
+            lines.append(f"- When: `{json.dumps(condition, sort_keys=True)}`")
         given = ", ".join(f"`{s.text}`" for s in rule.selectors)
         lines.append(f"- Selector: {given}" + (f", field `{'.'.join(rule.then_field)}`" if rule.then_field else ""))
         assert rule.function is not None

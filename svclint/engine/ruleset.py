@@ -57,6 +57,7 @@ class Rule:
     kinds: frozenset[str] | None = None
     api_versions: frozenset[str] | None = None
     conditions: tuple[Condition, ...] = ()
+    when: tuple[Any, ...] = ()  # the conditions as written, for the docs
     selectors: tuple[Selector, ...] = ()
     then_field: tuple[str, ...] = ()
     function: CheckFunction | None = None
@@ -233,6 +234,7 @@ def _compile(document: Document, builtin: bool) -> Rule:
         kinds=frozenset(kinds) if kinds else None,
         api_versions=frozenset(versions) if versions else None,
         conditions=conditions,
+        when=tuple(match.get("when", [])),
         selectors=selectors,
         then_field=tuple(then["field"].split(".")) if "field" in then else (),
         function=REGISTRY.get(then["function"]) if "function" in then else None,

@@ -28,6 +28,8 @@ MAX_INDENT = 2000
 _DEEP_INDENT = re.compile(rf"^[ \t?:-]{{{MAX_INDENT}}}", re.MULTILINE)
 _BRACKETS = re.compile(r"[\[\]{}]")
 _TEMPLATE = re.compile(r"\{\{")
+# `{{` as the first thing of a line, a value, a list item or a flow item: where a template action goes.
+_TEMPLATE_ACTION = re.compile(r"(?:^|[:\[,]|^[ \t]*-)[ \t]*\{\{", re.MULTILINE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,8 +228,8 @@ def _syntax_problem(err: Exception, chunk: Chunk) -> StructureProblem:
         message = err.problem or "invalid YAML"
         if err.context:
             message = f"{message} ({err.context})"
-        if "tab" in message:
-            message += ": YAML does not allow tabs for indentation"
+        if "tab" in message or _char_at(chunk.text, mark.line, mark.column) == "\t":
+            message += ": a tab character; YAML does not allow tabs for indentation"
         return StructureProblem("yaml-syntax", message, Span.point(mark.line + chunk.first_line + 1, mark.column + 1))
     if isinstance(err, ReaderError):
         line, col = _line_col(chunk.text, err.position)
@@ -237,6 +239,17 @@ def _syntax_problem(err: Exception, chunk: Chunk) -> StructureProblem:
             Span.point(line + chunk.first_line, col),
         )
     return StructureProblem("yaml-syntax", str(err) or "invalid YAML", Span.point(chunk.first_line + 1, 1))
+
+
+def _char_at(text: str, line: int, column: int) -> str:
+    """The character at a 0-based line and column, or '' past the end."""
+    start = 0
+    for _ in range(line):
+        start = text.find("\n", start) + 1
+        if start == 0:
+            return ""
+    position = start + column
+    return text[position] if position < len(text) else ""
 
 
 def _line_col(text: str, position: int) -> tuple[int, int]:
@@ -272,9 +285,16 @@ def _nesting_problem(chunk: Chunk) -> StructureProblem | None:
 
 
 def _is_template(text: str, chunks: list[Chunk], options: LoadOptions) -> bool:
-    """A Go/Helm template: in a chart's templates/ folder, or `{{` in a file that is not valid YAML."""
+    """A Go/Helm template: in a chart's templates/ folder, or `{{` where YAML expects a value or a line.
+
+    `{{` inside quoted values (Prometheus alert texts) is fine. Where a value or line starts with `{{`, the text
+    is a template when it is not valid YAML, or when libyaml reads the action as a flow mapping used as a key
+    (`name: {{ .Release.Name }}` parses as exactly that): real manifests never have such keys.
+    """
     if options.helm_template:
         return True
+    if not _TEMPLATE_ACTION.search(text):
+        return False
     for chunk in chunks:
         if "{{" not in chunk.text or _nesting_problem(chunk) is not None:
             continue
@@ -282,6 +302,30 @@ def _is_template(text: str, chunks: list[Chunk], options: LoadOptions) -> bool:
             CParser(chunk.text).raw_parse()
         except (YAMLError, ValueError):
             return True
+        if _has_collection_key(chunk.text):
+            return True
+    return False
+
+
+def _has_collection_key(text: str) -> bool:
+    composer = _Composer(text)
+    try:
+        while composer.check_node():
+            pending = [composer.get_node()]
+            while pending:
+                node = pending.pop()
+                if isinstance(node.value, list):
+                    for item in node.value:
+                        if isinstance(item, tuple):
+                            if not isinstance(item[0].value, str):
+                                return True
+                            pending.append(item[1])
+                        else:
+                            pending.append(item)
+    except (YAMLError, ValueError):
+        return True
+    finally:
+        composer.dispose()
     return False
 
 

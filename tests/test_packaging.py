@@ -1,0 +1,75 @@
+"""The wheel carries the rules: an installed svclint finds them from any directory."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import sysconfig
+import venv
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+
+@pytest.fixture(scope="module")
+def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the wheel offline (no build isolation) and install it alone into a fresh virtual environment."""
+    if shutil.which("git") is None:  # pragma: no cover
+        pytest.skip("git is needed to copy the source tree")
+    work = tmp_path_factory.mktemp("wheel")
+    source = work / "src"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".*cache*"))
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(work), str(source)],
+        check=True,
+    )
+    (wheel,) = work.glob("svclint-*.whl")
+    env_dir = work / "venv"
+    venv.EnvBuilder(with_pip=False).create(env_dir)
+    python = env_dir / "bin" / "python"
+    # The dependencies come from this test environment (offline): its site-packages go after the venv's own.
+    site_packages = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    parent = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site_packages) / "test-deps.pth").write_text("\n".join(sorted(parent)) + "\n")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        check=True,
+    )
+    return env_dir
+
+
+def test_installed_svclint_lints_examples_from_elsewhere(installed: Path, tmp_path: Path) -> None:
+    shutil.copytree(REPO / "examples", tmp_path / "examples")
+    proc = subprocess.run(
+        [str(installed / "bin" / "svclint"), "lint", "examples/"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)},
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "No problems found" in proc.stdout
+
+
+def test_installed_rules_come_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    code = "from svclint.engine.ruleset import builtin_rules_dir; print(builtin_rules_dir())"
+    proc = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    rules_dir = Path(proc.stdout.strip())
+    assert rules_dir.name == "builtin_rules" and str(installed) in str(rules_dir)
+    shipped = sorted(p.name for p in rules_dir.glob("*.yaml"))
+    assert shipped == sorted(p.name for p in (REPO / "rules").glob("*.yaml"))
+    listed = subprocess.run(
+        [str(installed / "bin" / "svclint"), "rules", "--all"], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert len(listed.stdout.splitlines()) == len(shipped)
