@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import builtin_rules, by_rule, lines_of, run_files
 
+from conftest import builtin_rules, by_rule, lines_of, run_files
 from svclint.config import settings_from_mapping
 from svclint.model import Severity
 from svclint.ruledocs import MARKER
