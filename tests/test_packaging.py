@@ -30,7 +30,12 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     env_dir = work / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
-    # The dependencies come from this test environment (offline): its site-packages go after the venv's own.
+    subprocess.run(
+        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)],
+        check=True,
+    )
+    # The dependencies come from this test environment (offline): its site-packages go after the venv's own
+    # (added after the install, so that pip does not see the svclint of this environment as installed).
     site_packages = subprocess.run(
         [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
         capture_output=True,
@@ -39,10 +44,6 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     ).stdout.strip()
     parent = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
     (Path(site_packages) / "test-deps.pth").write_text("\n".join(sorted(parent)) + "\n")
-    subprocess.run(
-        [sys.executable, "-m", "pip", "--python", str(python), "install", "--no-deps", "--no-index", "-q", str(wheel)],
-        check=True,
-    )
     return env_dir
 
 
