@@ -75,6 +75,7 @@ class Resource:
     prefix: FieldPath  # () for a whole document, ('items', 3) for a List item
     data: dict[str, Any]
     reported: bool = True  # False for objects loaded only as context (--context)
+    partial: bool = False  # a patch (kustomize): fields it does not mention are unknown, not absent
 
     @property
     def kind(self) -> str:

@@ -149,6 +149,8 @@ def build_inventory(resources: Iterable[Resource], partial_view: bool = False) -
     inventory = Inventory(partial_view=partial_view)
     scaled: dict[tuple[str, str, str], int] = {}
     for order, resource in enumerate(resources, start=1):
+        if resource.partial:
+            continue  # a patch: the object it changes is defined elsewhere
         kind = resource.kind
         if kind in _TEMPLATE_PATHS and _is_workload(resource):
             template = _pod_template(resource)

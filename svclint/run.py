@@ -16,6 +16,7 @@ from svclint.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.model import Finding, Location, Severity, Span
 from svclint.parsing.build import StructureProblem
 from svclint.parsing.loader import FileStats, LoadedFile, LoadOptions, load_bytes
+from svclint.partial import kustomize_patch_files, looks_like_fragment
 from svclint.sources import Source, collect, read_stdin
 
 
@@ -111,16 +112,19 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     stats = RunStats()
     findings: list[Finding] = []
     resources: list[Resource] = []
-    reported_files: list[LoadedFile] = []
+    loaded_files: list[tuple[LoadedFile, bool]] = []
     stdin_data = read_stdin() if any(s.real is None for s in reported) else None
     for source, is_reported in [*((s, True) for s in reported), *((s, False) for s in context)]:
         loaded = _load(source, options, stdin_data)
         for resource in loaded.resources:
             resource.reported = is_reported
         resources.extend(loaded.resources)
+        loaded_files.append((loaded, is_reported))
         if is_reported:
             stats.add(loaded.stats)
-            reported_files.append(loaded)
+    _mark_partial([loaded for loaded, _ in loaded_files])
+    for loaded, is_reported in loaded_files:
+        if is_reported:
             findings.extend(_input_findings(loaded, by_name))
 
     inventory = build_inventory(resources, partial_view=False)
@@ -131,6 +135,27 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
             findings.extend(engine.check(resource))
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, active, stats)
+
+
+def _mark_partial(files: Sequence[LoadedFile]) -> None:
+    """Kustomize patches (known from the run's kustomizations) and Service fragments are partial objects."""
+    patches = kustomize_patch_files(files)
+    for loaded in files:
+        is_patch = bool(patches) and Path(loaded.path).resolve() in patches
+        for resource in loaded.resources:
+            if is_patch:
+                resource.partial = True
+            elif looks_like_fragment(resource):
+                resource.partial = True
+                loaded.problems.append(
+                    StructureProblem(
+                        "partial-object",
+                        f"Service {resource.name} has no spec.ports and looks like a patch (kustomize), so it is "
+                        "checked as one; lint it with its kustomization.yaml, or complete it",
+                        resource.locate(("kind",)),
+                        identity=f"partial:{resource.namespace}/{resource.name}",
+                    )
+                )
 
 
 def _rule_id(rules: Sequence[Rule], key: str) -> str:

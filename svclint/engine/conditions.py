@@ -7,11 +7,11 @@ combine conditions.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from svclint.engine.regexes import compile_safe
 from svclint.engine.selectors import Selector, compile_selector
 
 Test = Callable[[Any], bool]
@@ -26,17 +26,27 @@ class Condition:
     children: tuple[Condition, ...] = ()
     combine: str = ""  # "", "anyOf", "allOf" or "not"
 
-    def holds(self, data: Any) -> bool:
+    def holds(self, data: Any, partial: bool = False) -> bool:
+        """True only when the condition certainly holds (see `evaluate`)."""
+        return self.evaluate(data, partial) is True
+
+    def evaluate(self, data: Any, partial: bool = False) -> bool | None:
+        """True, False, or None (unknown): for a partial object (a patch) an absent field proves nothing."""
         if self.combine == "anyOf":
-            return any(child.holds(data) for child in self.children)
+            results = [child.evaluate(data, partial) for child in self.children]
+            return True if True in results else (None if None in results else False)
         if self.combine == "allOf":
-            return all(child.holds(data) for child in self.children)
+            results = [child.evaluate(data, partial) for child in self.children]
+            return False if False in results else (None if None in results else True)
         if self.combine == "not":
-            return not self.children[0].holds(data)
+            result = self.children[0].evaluate(data, partial)
+            return None if result is None else not result
         assert self.selector is not None and self.test is not None
         value = self.selector.first(data)
-        if value is None and self.has_default:
-            value = self.default
+        if value is None and partial:
+            return None
+        if (value is None or value == "") and self.has_default:
+            value = self.default  # Go's zero value: defaulting fills it in
         return self.test(value)
 
 
@@ -75,7 +85,7 @@ def _operator(spec: dict[str, Any]) -> Test:
         wanted_empty = bool(spec["empty"])
         return lambda value: is_empty(value) is wanted_empty
     if "matches" in spec:
-        pattern = re.compile(spec["matches"])
+        pattern = compile_safe(spec["matches"])
         return lambda value: isinstance(value, str) and pattern.search(value) is not None
     if "minItems" in spec:
         least = int(spec["minItems"])

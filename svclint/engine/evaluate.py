@@ -13,7 +13,7 @@ from svclint.engine.selectors import Match, SelectorError
 from svclint.engine.templates import render, substitute_options
 from svclint.functions.base import MISSING, CheckContext, Target, Violation
 from svclint.inventory import Inventory
-from svclint.model import FieldPath, Finding, Location, Severity, format_field_path
+from svclint.model import FieldPath, Finding, Location, Severity, Span, format_field_path
 
 
 class RuleRuntimeError(Exception):
@@ -74,14 +74,17 @@ class Engine:
         if rule.api_versions is not None and resource.api_version not in rule.api_versions:
             return
         data = resource.data
-        for condition in rule.conditions:
-            if not condition.holds(data):
-                return
+        partial = resource.partial
         function = rule.function
         assert function is not None
+        if partial and function.needs_inventory:
+            return  # what a patch merges into is not known
+        for condition in rule.conditions:
+            if not condition.holds(data, partial):
+                return
         context = CheckContext(resource, self._inventory, self._params)
         for target in self._targets(rule, data, cache):
-            if target.value is MISSING and not function.accepts_missing:
+            if target.value is MISSING and (partial or not function.accepts_missing):
                 continue
             try:
                 violations = list(function.check(target, active.options, context))
@@ -131,12 +134,20 @@ class Engine:
             rule_name=rule.name,
             severity=active.severity,
             message=render(rule.message, variables),
-            location=Location(resource.path, resource.locate(path), None),
+            location=Location(resource.path, _span_of(resource, path, violation.at_key), None),
             resource=ref,
             field_path=dotted or None,
             related=related,
             identity=(rule.id, ref.kind, ref.namespace, ref.name, dotted, violation.identity),
         )
+
+
+def _span_of(resource: Resource, path: FieldPath, at_key: bool) -> Span:
+    if at_key:
+        key = resource.key_span(path)
+        if key is not None:
+            return key
+    return resource.locate(path)
 
 
 def _rule_failure(active: ActiveRule, resource: Resource, reason: str) -> Finding:

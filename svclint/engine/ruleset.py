@@ -22,7 +22,7 @@ from svclint.document import Document
 from svclint.engine.conditions import Condition, compile_conditions
 from svclint.engine.params import Params
 from svclint.engine.selectors import Selector, SelectorError, compile_selector
-from svclint.engine.templates import MissingVariable, placeholders, substitute_options
+from svclint.engine.templates import MissingVariable, lookup, placeholders, substitute_options
 from svclint.functions import REGISTRY, CheckFunction
 from svclint.model import FieldPath, Severity, Span
 from svclint.parsing.loader import LoadOptions, load_bytes
@@ -190,9 +190,21 @@ def _validate(document: Document) -> None:
         error = best_match(option_errors)
         path = ("then", "functionOptions", *error.absolute_path)
         raise RuleError([_error_at(document, path, f"options of {function.name}: {error.message}")])
+    try:
+        function.prepare(options)
+    except ValueError as err:  # an unsafe or invalid regular expression, an unknown format
+        raise RuleError(
+            [_error_at(document, ("then", "functionOptions"), f"options of {function.name}: {err}")]
+        ) from None
     allowed = BASE_VARIABLES | function.provides
+    params = {"params": Params().variables()}
     for name in placeholders(data.get("message", "")):
-        if name.split(".")[0] not in allowed and not name.startswith("params."):
+        if name.startswith("params."):
+            try:
+                lookup(params, name)
+            except MissingVariable:
+                raise RuleError([_error_at(document, ("message",), f"unknown parameter {{{{{name}}}}}")]) from None
+        elif name.split(".")[0] not in allowed:
             known = ", ".join(sorted(allowed))
             raise RuleError(
                 [

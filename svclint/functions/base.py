@@ -56,6 +56,7 @@ class Violation:
     variables: Mapping[str, Any] = field(default_factory=dict)
     related: tuple[Related, ...] = ()
     identity: str = ""  # what tells this violation apart from others of the same rule and field
+    at_key: bool = False  # point at the key of `path` (a bad map key), not at its value
 
 
 @dataclass(slots=True)

@@ -10,6 +10,7 @@ from svclint.document import Resource
 from svclint.functions.base import CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.inventory import Inventory, PodTemplate, is_custom_resource, selects
 from svclint.model import FieldPath
+from svclint.similarity import near
 
 SELECTOR_PATH: FieldPath = ("spec", "selector")
 
@@ -154,28 +155,14 @@ def _closest(templates: Iterable[PodTemplate], selector: Mapping[str, Any]) -> t
         if len(missing) != 1:
             continue
         key = missing[0]
-        if key in template.labels and _near(str(template.labels[key]), str(selector[key])):
+        if key in template.labels and near(str(template.labels[key]), str(selector[key])):
             return template, key, key
         for label_key, label_value in template.labels.items():
-            if label_key not in selector and _near(label_key, key) and str(label_value) == str(selector[key]):
+            if label_key not in selector and near(label_key, key) and str(label_value) == str(selector[key]):
                 return template, key, label_key
         if key in template.labels:
             return template, key, key
     return None
-
-
-def _near(a: str, b: str) -> bool:
-    return _edit_distance(a, b) <= max(1, min(len(a), len(b)) // 4)
-
-
-def _edit_distance(a: str, b: str) -> int:
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
 
 
 def _render_selector(selector: Mapping[str, Any]) -> str:

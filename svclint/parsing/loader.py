@@ -173,6 +173,9 @@ def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budge
 
 def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:
     data = document.data
+    if _is_json_patch(data):
+        loaded.stats.not_kubernetes += 1  # a kustomize JSON 6902 patch: a list of operations, not an object
+        return
     if not isinstance(data, dict):
         shape = "a sequence" if isinstance(data, list) else "a scalar"
         loaded.problems.append(
@@ -183,7 +186,8 @@ def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:
             )
         )
         return
-    if "kind" not in data and "apiVersion" not in data:
+    if ("kind" not in data or "apiVersion" not in data) and not isinstance(data.get("metadata"), dict):
+        # Neither an object nor half of one: Chart.yaml (apiVersion only), kustomization.yaml, values files.
         loaded.stats.not_kubernetes += 1
         return
     kind = data.get("kind")
@@ -204,6 +208,14 @@ def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:
         return
     if _has_type_info(loaded, document, data, ()):
         yield Resource(document, (), data)
+
+
+def _is_json_patch(data: Any) -> bool:
+    return (
+        isinstance(data, list)
+        and bool(data)
+        and all(isinstance(item, dict) and "op" in item and "path" in item for item in data)
+    )
 
 
 def _has_type_info(loaded: LoadedFile, document: Document, data: dict[str, Any], prefix: tuple[Any, ...]) -> bool:

@@ -1,0 +1,316 @@
+"""Checks on the shape of an object: fields that must or must not be there, lists without duplicates,
+values that must agree with other fields, label maps, IP families."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from svclint.engine.conditions import is_empty, same_value
+from svclint.engine.selectors import compile_selector
+from svclint.engine.templates import display
+from svclint.functions.base import MISSING, CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.k8s.validation import FORMATS, parse_ip
+from svclint.model import FieldPath, format_field_path
+
+
+@register
+class Forbidden(CheckFunction):
+    name = "forbidden"
+    description = (
+        "The field must not be set (the rule's conditions say when). Values in `allow` pass (0 or '' for fields "
+        "whose zero value means 'unset'); with `values`, only those values are refused."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {"allow": {"type": "array"}, "values": {"type": "array", "minItems": 1}},
+        "additionalProperties": False,
+    }
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        value = target.value
+        if value is None:
+            return
+        if "values" in options:
+            if any(same_value(value, item) for item in options["values"]):
+                yield Violation()
+            return
+        if not any(same_value(value, item) for item in options.get("allow", ())):
+            yield Violation()
+
+
+@register
+class Required(CheckFunction):
+    name = "required"
+    description = "The field must be present and not null; unless `allowEmpty`, not '' nor an empty list or map."
+    options_schema = {
+        "type": "object",
+        "properties": {"allowEmpty": {"type": "boolean"}},
+        "additionalProperties": False,
+    }
+    accepts_missing = True
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        value = target.value
+        if value is MISSING or value is None or (not options.get("allowEmpty", False) and is_empty(value)):
+            yield Violation()
+
+
+@register
+class Count(CheckFunction):
+    name = "count"
+    description = "A list (or map) has between `min` and `max` entries."
+    options_schema = {
+        "type": "object",
+        "properties": {"min": {"type": "integer", "minimum": 0}, "max": {"type": "integer", "minimum": 0}},
+        "anyOf": [{"required": ["min"]}, {"required": ["max"]}],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"count", "min", "max"})
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        value = target.value
+        if not isinstance(value, (list, dict)):
+            return
+        low, high = options.get("min"), options.get("max")
+        if (low is not None and len(value) < low) or (high is not None and len(value) > high):
+            yield Violation(variables={"count": len(value), "min": low, "max": high})
+
+
+@register
+class UniqueItems(CheckFunction):
+    name = "uniqueItems"
+    description = (
+        "No two items of a list share the values of `keys` (the whole item when `keys` is empty). `defaults` "
+        "fill absent fields first (protocol TCP); items whose field is in `ignore` are skipped (nodePort 0); "
+        "items that also agree on `exemptIfEqual` may share keys; with `onlyIfDifferent`, only items that "
+        "differ on those fields count. Reported at the later item (its `reportAt` field), with the first as a "
+        "related location."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {
+            "keys": {"type": "array", "items": {"type": "string"}},
+            "defaults": {"type": "object"},
+            "ignore": {"type": "object", "additionalProperties": {"type": "array"}},
+            "exemptIfEqual": {"type": "array", "items": {"type": "string"}},
+            "onlyIfDifferent": {"type": "array", "items": {"type": "string"}},
+            "reportAt": {"type": "string"},
+        },
+        "required": ["keys"],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"key", "first"})
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        items = target.value
+        if not isinstance(items, list):
+            return
+        keys: list[str] = options["keys"]
+        defaults: dict[str, Any] = options.get("defaults", {})
+        ignore: dict[str, list[Any]] = options.get("ignore", {})
+        seen: list[tuple[int, tuple[Any, ...], dict[str, Any]]] = []
+        for index, item in enumerate(items):
+            fields = self._fields(item, defaults)
+            if fields is None or any(
+                any(same_value(fields.get(name), skip) for skip in values) for name, values in ignore.items()
+            ):
+                continue
+            key = tuple(_hashable(fields.get(name)) for name in keys) if keys else (_hashable(item),)
+            for first_index, first_key, first_fields in seen:
+                if first_key != key or not self._counts(fields, first_fields, options):
+                    continue
+                report = options.get("reportAt")
+                path: FieldPath = (*target.path, index, report) if report else (*target.path, index)
+                first_path: FieldPath = (*target.path, first_index, report) if report else (*target.path, first_index)
+                rendered = ", ".join(f"{name} {display(fields.get(name))}" for name in keys) or display(item)
+                yield Violation(
+                    path=path,
+                    variables={"key": rendered, "first": format_field_path(first_path)},
+                    related=(Related(context.resource, first_path, f"first: {format_field_path(first_path)}"),),
+                    identity=str(index),
+                )
+                break
+            seen.append((index, key, fields))
+
+    @staticmethod
+    def _fields(item: Any, defaults: dict[str, Any]) -> dict[str, Any] | None:
+        if isinstance(item, dict):
+            fields = dict(item)
+            for name, value in defaults.items():
+                if fields.get(name) in (None, ""):
+                    fields[name] = value
+            return fields
+        return {} if not defaults else None
+
+    @staticmethod
+    def _counts(fields: dict[str, Any], first: dict[str, Any], options: dict[str, Any]) -> bool:
+        exempt = options.get("exemptIfEqual", [])
+        if exempt and all(_hashable(fields.get(n)) == _hashable(first.get(n)) for n in exempt):
+            return False
+        different = options.get("onlyIfDifferent", [])
+        return not different or any(_hashable(fields.get(n)) != _hashable(first.get(n)) for n in different)
+
+
+def _hashable(value: Any) -> Any:
+    """A key for comparing YAML values: type and value (the string '80' differs from the number 80)."""
+    if isinstance(value, (dict, list)):
+        return (type(value).__name__, repr(value))
+    if isinstance(value, bool):
+        return ("bool", value)
+    if isinstance(value, (int, float)):
+        return ("number", value)
+    return (type(value).__name__, value)
+
+
+@register
+class EqualsField(CheckFunction):
+    name = "equalsField"
+    description = "The value equals the value of another field of the same object (`other`, a JSONPath)."
+    options_schema = {
+        "type": "object",
+        "properties": {"other": {"type": "string", "pattern": "^\\$"}},
+        "required": ["other"],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"other"})
+
+    def prepare(self, options: dict[str, Any]) -> Any:
+        return compile_selector(options["other"])
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        found = options.find(context.resource.data)
+        if not found:
+            return
+        other_path, other = found[0]
+        if not same_value(target.value, other):
+            yield Violation(
+                variables={"other": display(other)},
+                related=(Related(context.resource, other_path, format_field_path(other_path)),),
+            )
+
+
+@register
+class DistinctFrom(CheckFunction):
+    name = "distinctFrom"
+    description = "The value differs from every value `others` (a JSONPath) selects in the same object."
+    options_schema = {
+        "type": "object",
+        "properties": {"others": {"type": "string", "pattern": "^\\$"}},
+        "required": ["others"],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"other"})
+
+    def prepare(self, options: dict[str, Any]) -> Any:
+        return compile_selector(options["others"])
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        value = target.value
+        if value is None or value == 0:
+            return
+        for other_path, other in options.find(context.resource.data):
+            if other_path != target.path and same_value(value, other):
+                yield Violation(
+                    variables={"other": format_field_path(other_path)},
+                    related=(Related(context.resource, other_path, format_field_path(other_path)),),
+                )
+                return
+
+
+@register
+class MapFormat(CheckFunction):
+    name = "mapFormat"
+    description = (
+        "Every key of a map has the format `keys` and every value the format `values` (formats as in `format`; "
+        "`lowercaseKeys` checks keys lowercased, as annotation keys are); `maxBytes` bounds the total size of keys "
+        "and values. Non-string values are left to the type rules."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {
+            "keys": {"enum": sorted(FORMATS)},
+            "values": {"enum": sorted(FORMATS)},
+            "lowercaseKeys": {"type": "boolean"},
+            "maxBytes": {"type": "integer", "minimum": 1},
+        },
+        "additionalProperties": False,
+    }
+    provides = frozenset({"reason", "item", "size"})
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        mapping = target.value
+        if not isinstance(mapping, dict):
+            return
+        key_check = FORMATS.get(options.get("keys", ""))
+        value_check = FORMATS.get(options.get("values", ""))
+        for key, value in mapping.items():
+            path = (*target.path, key)
+            if key_check is not None:
+                errors = key_check(key.lower() if options.get("lowercaseKeys") else key)
+                if errors:
+                    yield Violation(
+                        path=path,
+                        variables={"reason": f'key "{key}": ' + "; ".join(errors), "item": key},
+                        at_key=True,
+                        identity=f"key:{key}",
+                    )
+            if value_check is not None and isinstance(value, str):
+                errors = value_check(value)
+                if errors:
+                    yield Violation(
+                        path=path,
+                        variables={"reason": f'value "{value}" of {key}: ' + "; ".join(errors), "item": key},
+                        identity=f"value:{key}",
+                    )
+        limit = options.get("maxBytes")
+        if limit is not None:
+            size = sum(len(k.encode()) + len(str(v).encode()) for k, v in mapping.items())
+            if size > limit:
+                yield Violation(variables={"reason": f"total size {size} bytes exceeds {limit}", "size": size})
+
+
+@register
+class IpFamilies(CheckFunction):
+    name = "ipFamilies"
+    description = (
+        "A list of IP addresses (`None` aside) holds at most one address of each family (`distinct`), or each "
+        "address has the family the list `families` (a JSONPath to ipFamilies) gives at the same index."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {
+            "distinct": {"type": "boolean"},
+            "families": {"type": "string", "pattern": "^\\$"},
+        },
+        "additionalProperties": False,
+    }
+    provides = frozenset({"family", "index"})
+
+    def prepare(self, options: dict[str, Any]) -> Any:
+        selector = compile_selector(options["families"]) if "families" in options else None
+        return {"distinct": options.get("distinct", False), "families": selector}
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        addresses = target.value
+        if not isinstance(addresses, list):
+            return
+        parsed = [parse_ip(a) if isinstance(a, str) and a != "None" else None for a in addresses]
+        if options["distinct"]:
+            versions = [ip.version for ip in parsed if ip is not None]
+            if len(versions) == len(addresses) >= 2 and len(set(versions)) < len(versions):
+                yield Violation(variables={"family": f"IPv{versions[0]}"})
+        selector = options["families"]
+        if selector is None:
+            return
+        families = selector.first(context.resource.data)
+        if not isinstance(families, list) or (addresses and addresses[0] == "None"):
+            return
+        for index, (ip, family) in enumerate(zip(parsed, families, strict=False)):
+            expected = {"IPv4": 4, "IPv6": 6}.get(family) if isinstance(family, str) else None
+            if ip is not None and expected is not None and ip.version != expected:
+                yield Violation(
+                    path=(*target.path, index),
+                    variables={"family": family, "index": index},
+                    identity=str(index),
+                )

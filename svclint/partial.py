@@ -1,0 +1,66 @@
+"""Patches are not whole objects: kustomize patch files, and Services that can only be fragments.
+
+A strategic-merge patch names an object and the fields it changes; everything it does not mention comes from
+the base. svclint checks the fields a patch writes, but not absent fields (they are not absent, only elsewhere),
+not conditions on absent fields, and not what the object selects: the merged object is not in view.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from svclint.document import Resource
+from svclint.parsing.loader import LoadedFile
+
+KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
+
+
+def kustomize_patch_files(files: Iterable[LoadedFile]) -> set[Path]:
+    """Files that the kustomizations of the run use as patches, resolved."""
+    patches: set[Path] = set()
+    for loaded in files:
+        path = Path(loaded.path)
+        if path.name not in KUSTOMIZATION_FILES:
+            continue
+        base = path.resolve().parent
+        for document in loaded.documents:
+            if isinstance(document.data, dict):
+                patches.update(base / name for name in _patch_paths(document.data))
+    return {p.resolve() for p in patches}
+
+
+def _patch_paths(kustomization: dict[str, Any]) -> Iterable[str]:
+    for entry in _list(kustomization.get("patchesStrategicMerge")):
+        if isinstance(entry, str) and "\n" not in entry:  # a path, not an inline patch
+            yield entry
+    for key in ("patches", "patchesJson6902"):
+        for entry in _list(kustomization.get(key)):
+            if isinstance(entry, dict) and isinstance(entry.get("path"), str):
+                yield entry["path"]
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+PATCH_FOLDERS = frozenset({"patches", "patch"})
+
+
+def looks_like_fragment(resource: Resource) -> bool:
+    """A v1 Service without ports (not headless, not ExternalName) that cannot be meant to stand alone.
+
+    It has no spec at all (a metadata patch), or no selector either, or it sits in a `patches/` folder.
+    """
+    if resource.kind != "Service" or resource.api_version != "v1":
+        return False
+    spec = resource.data.get("spec")
+    if spec is None:
+        return True
+    if not isinstance(spec, dict) or spec.get("ports"):
+        return False
+    if spec.get("clusterIP") == "None" or spec.get("type") == "ExternalName":
+        return False
+    in_patch_folder = any(part in PATCH_FOLDERS for part in Path(resource.path).parts[:-1])
+    return not spec.get("selector") or in_patch_folder
