@@ -7,6 +7,7 @@ not conditions on absent fields, and not what the object selects: the merged obj
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,11 +25,11 @@ def kustomize_patch_files(files: Iterable[LoadedFile]) -> set[Path]:
         path = Path(loaded.path)
         if path.name not in KUSTOMIZATION_FILES:
             continue
-        base = path.resolve().parent
+        base = Path(os.path.abspath(path)).parent
         for document in loaded.documents:
             if isinstance(document.data, dict):
                 patches.update(base / name for name in _patch_paths(document.data))
-    return {p.resolve() for p in patches}
+    return {Path(os.path.normpath(p)) for p in patches}
 
 
 def _patch_paths(kustomization: dict[str, Any]) -> Iterable[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,7 @@ from svclint.model import Finding, Location, Severity, Span
 from svclint.parsing.build import StructureProblem
 from svclint.parsing.loader import FileStats, LoadedFile, LoadOptions, load_bytes
 from svclint.partial import kustomize_patch_files, looks_like_fragment
-from svclint.sources import Source, collect, read_stdin
+from svclint.sources import Source, collect, read_stdin, source_key
 
 
 class ConfigError(Exception):
@@ -105,8 +106,8 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     by_name = {a.rule.name: a for a in active}
 
     reported = collect(settings.paths, settings.stdin_filename, settings.excludes)
-    reported_keys = {_source_key(s) for s in reported}
-    context = [s for s in collect(settings.context, None, settings.excludes) if _source_key(s) not in reported_keys]
+    reported_keys = {source_key(s) for s in reported}
+    context = [s for s in collect(settings.context, None, settings.excludes) if source_key(s) not in reported_keys]
     options = LoadOptions(skip_kinds=skip_kinds(selected), max_file_bytes=settings.max_file_bytes)
 
     stats = RunStats()
@@ -141,7 +142,7 @@ def _mark_partial(files: Sequence[LoadedFile]) -> None:
     """Kustomize patches (known from the run's kustomizations) and Service fragments are partial objects."""
     patches = kustomize_patch_files(files)
     for loaded in files:
-        is_patch = bool(patches) and Path(loaded.path).resolve() in patches
+        is_patch = bool(patches) and Path(os.path.abspath(loaded.path)) in patches
         for resource in loaded.resources:
             if is_patch:
                 resource.partial = True
@@ -160,10 +161,6 @@ def _mark_partial(files: Sequence[LoadedFile]) -> None:
 
 def _rule_id(rules: Sequence[Rule], key: str) -> str:
     return next(rule.id for rule in rules if key in (rule.id, rule.name))
-
-
-def _source_key(source: Source) -> str:
-    return str(source.real.resolve()) if source.real is not None else source.display
 
 
 def _load(source: Source, options: LoadOptions, stdin_data: bytes | None) -> LoadedFile:

@@ -56,17 +56,28 @@ def read_stdin() -> bytes:
 
 def collect(paths: Sequence[str], stdin_filename: str | None = None, excludes: Sequence[str] = ()) -> list[Source]:
     sources: list[Source] = []
-    seen: set[str] = set()
+    seen: set[tuple[int, int] | str] = set()
     for raw in paths:
         if raw == "-":
             sources.append(Source(stdin_filename or "<stdin>", None, True))
             continue
         for source in _expand(raw, excludes):
-            key = str(source.real.resolve()) if source.real is not None else source.display
+            key = source_key(source)
             if key not in seen:
                 seen.add(key)
                 sources.append(source)
     return sources
+
+
+def source_key(source: Source) -> tuple[int, int] | str:
+    """The same file reached by two paths (a directory and a file in it, a symlink) is read once."""
+    if source.real is None:
+        return source.display
+    try:
+        info = os.stat(source.real)
+    except OSError:
+        return os.path.abspath(source.real)
+    return (info.st_dev, info.st_ino)
 
 
 def _expand(raw: str, excludes: Sequence[str]) -> Iterable[Source]:
@@ -138,9 +149,11 @@ def _display(path: Path) -> str:
 
 def _in_helm_templates(path: Path) -> bool:
     """Inside `templates/` of a Helm chart (a folder with Chart.yaml): the files are Go templates."""
-    parts = path.resolve().parts
-    for index in range(len(parts) - 1, 0, -1):
-        if parts[index] == "templates":
-            chart = Path(*parts[:index])
-            return (chart / "Chart.yaml").is_file()
+    parts = path.parts
+    if "templates" not in parts[:-1]:
+        return False
+    absolute = Path(os.path.abspath(path)).parts
+    for index in range(len(absolute) - 2, 0, -1):
+        if absolute[index] == "templates":
+            return (Path(*absolute[:index]) / "Chart.yaml").is_file()
     return False

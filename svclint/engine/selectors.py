@@ -140,7 +140,12 @@ def _path_of(match: Any, jsonpath: Any) -> FieldPath:
     while node is not None:
         step = node.path
         if isinstance(step, jsonpath.Index):
-            parts.append(step.index)
+            indices = getattr(step, "indices", None)  # jsonpath-ng >= 1.7 keeps a tuple of indices
+            index = indices[0] if indices else step.index
+            parent = node.context.value if node.context is not None else None
+            if index < 0 and isinstance(parent, list) and parent:
+                index %= len(parent)  # spans are indexed from the start
+            parts.append(index)
         elif isinstance(step, jsonpath.Fields) and len(step.fields) == 1:
             parts.append(step.fields[0])
         node = node.context
