@@ -79,6 +79,13 @@ def cli() -> None:
 @click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off, by id or name (repeatable).")
 @click.option("--stdin-filename", metavar="NAME", help="The path to report for input read from '-'.")
 @click.option(
+    "--context",
+    "context_paths",
+    multiple=True,
+    metavar="PATH",
+    help="Load manifests for cross-resource checks without reporting on them (repeatable).",
+)
+@click.option(
     "--max-file-size",
     type=click.IntRange(min=1),
     default=32,
@@ -97,6 +104,7 @@ def lint(
     enable: tuple[str, ...],
     disable: tuple[str, ...],
     stdin_filename: str | None,
+    context_paths: tuple[str, ...],
     max_file_size: int,
     no_cache: bool,
 ) -> None:
@@ -111,6 +119,7 @@ def lint(
 
     settings = LintSettings(
         paths=paths,
+        context=context_paths,
         stdin_filename=stdin_filename,
         node_port_range=node_port_range or DEFAULT_NODE_PORT_RANGE,
         rule_dirs=rule_dirs,

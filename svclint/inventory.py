@@ -6,6 +6,8 @@ by namespace. Checks never rescan documents: they ask here.
 
 from __future__ import annotations
 
+import os
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -63,7 +65,8 @@ class ContainerPort:
     name: str | None
     number: int | None
     protocol: str
-    path: FieldPath  # inside the workload resource
+    path: FieldPath  # inside the workload resource (or the patch that added it)
+    source: Resource | None = None  # the patch that added the port, when not the workload itself
 
 
 @dataclass(slots=True)
@@ -89,6 +92,53 @@ class PodTemplate:
     def describe(self) -> str:
         return f"{self.resource.kind} {self.resource.namespace}/{self.resource.name}"
 
+    def selected_by(self, selector: Mapping[str, Any]) -> bool:
+        """Whether the selector matches this template's pods, with the labels controllers add to them."""
+        for key, value in selector.items():
+            wanted = _label_text(value)
+            if key in self.labels:
+                if _label_text(self.labels[key]) != wanted:
+                    return False
+            elif wanted not in self._automatic_label_values(key):
+                return False
+        return True
+
+    def _automatic_label_values(self, key: str) -> frozenset[str]:
+        """Labels the Job and StatefulSet controllers put on every pod (batch/v1 Job, apps/v1 StatefulSet)."""
+        kind, name = self.resource.kind, self.resource.name
+        if kind == "Job" and key in ("job-name", "batch.kubernetes.io/job-name"):
+            return frozenset({name})
+        if kind == "StatefulSet" and key in ("statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index"):
+            count = self.replicas or 0
+            if key == "apps.kubernetes.io/pod-index":
+                return frozenset(str(i) for i in range(min(count, 1000)))
+            return frozenset(f"{name}-{i}" for i in range(min(count, 1000)))
+        return frozenset()
+
+    def mentions_port(self, number: int) -> bool:
+        """Whether a container's command, args or env values name the number (`--port 18080`, `:18080`)."""
+        pattern = re.compile(rf"(?<![0-9]){number}(?![0-9])")
+        spec = self.resource.get((*self.template_path, "spec"))
+        if not isinstance(spec, dict):
+            return False
+        for group in ("containers", "initContainers"):
+            for container in spec.get(group) or ():
+                if not isinstance(container, dict):
+                    continue
+                words = [*_strings(container.get("command")), *_strings(container.get("args"))]
+                for variable in container.get("env") or ():
+                    if isinstance(variable, dict):
+                        words.extend(_strings([variable.get("value")]))
+                if any(pattern.search(word) for word in words):
+                    return True
+        return False
+
+
+def _strings(values: Any) -> list[str]:
+    if not isinstance(values, list):
+        return []
+    return [str(v) for v in values if isinstance(v, (str, int)) and not isinstance(v, bool)]
+
 
 @dataclass(frozen=True, slots=True)
 class NodePortClaim:
@@ -96,13 +146,18 @@ class NodePortClaim:
     resource: Resource
     path: FieldPath
     field_name: str  # "nodePort" or "healthCheckNodePort"
-    order: int  # run order: file order, then document order
+    order: tuple[Any, ...]  # file (absolute path), document, List item, field: independent of how files were named
+
+    @property
+    def owner(self) -> tuple[str, str]:
+        return (self.resource.namespace, self.resource.name)
 
 
 @dataclass(slots=True)
 class Inventory:
     templates: dict[str, list[PodTemplate]] = field(default_factory=lambda: defaultdict(list))
-    services: dict[str, dict[str, Resource]] = field(default_factory=lambda: defaultdict(dict))
+    # Every definition of each Service: alternative overlays or samples may define the same one twice.
+    services: dict[str, dict[str, list[Resource]]] = field(default_factory=lambda: defaultdict(dict))
     ingresses: list[Resource] = field(default_factory=list)
     custom_resources: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
     nodeport_claims: dict[int, list[NodePortClaim]] = field(default_factory=lambda: defaultdict(list))
@@ -113,8 +168,22 @@ class Inventory:
     def has_workloads(self, namespace: str) -> bool:
         return bool(self.templates.get(namespace))
 
-    def matching_templates(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
-        return [t for t in self.templates.get(namespace, ()) if selects(selector, t.labels)]
+    def matching_templates(
+        self, namespace: str, selector: Mapping[str, Any], near: str | None = None
+    ) -> list[PodTemplate]:
+        """Pod templates the selector matches. A workload defined in several files (alternative overlays or
+        provider variants) counts once, by its definition nearest to `near`: same file, same folder, first."""
+        matched = [t for t in self.templates.get(namespace, ()) if t.selected_by(selector)]
+        if near is None:
+            return matched
+        folder = os.path.dirname(near)
+        best: dict[tuple[str, str], PodTemplate] = {}
+        for template in matched:
+            key = (template.resource.kind, template.resource.name)
+            current = best.get(key)
+            if current is None or _closeness(template, near, folder) < _closeness(current, near, folder):
+                best[key] = template
+        return [t for t in matched if best[(t.resource.kind, t.resource.name)] is t]
 
     def matching_elsewhere(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
         return [
@@ -122,11 +191,27 @@ class Inventory:
             for other, templates in sorted(self.templates.items())
             if other != namespace
             for template in templates
-            if selects(selector, template.labels)
+            if template.selected_by(selector)
         ]
 
     def service(self, namespace: str, name: str) -> Resource | None:
-        return self.services.get(namespace, {}).get(name)
+        candidates = self.services.get(namespace, {}).get(name)
+        return candidates[0] if candidates else None
+
+    def service_near(self, namespace: str, name: str, path: str) -> Resource | None:
+        """The definition of a Service closest to a file: the same file, then the same folder, then the first."""
+        candidates = self.services.get(namespace, {}).get(name)
+        if not candidates:
+            return None
+        folder = os.path.dirname(path)
+        return min(
+            candidates,
+            key=lambda c: (c.path != path, os.path.dirname(c.path) != folder),
+        )
+
+
+def _closeness(template: PodTemplate, path: str, folder: str) -> tuple[bool, bool]:
+    return (template.resource.path != path, os.path.dirname(template.resource.path) != folder)
 
 
 def selects(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
@@ -148,17 +233,19 @@ def _label_text(value: Any) -> str:
 def build_inventory(resources: Iterable[Resource], partial_view: bool = False) -> Inventory:
     inventory = Inventory(partial_view=partial_view)
     scaled: dict[tuple[str, str, str], int] = {}
-    for order, resource in enumerate(resources, start=1):
+    patches: list[Resource] = []
+    for resource in resources:
         if resource.partial:
-            continue  # a patch: the object it changes is defined elsewhere
+            patches.append(resource)  # a patch: the object it changes is defined elsewhere
+            continue
         kind = resource.kind
         if kind in _TEMPLATE_PATHS and _is_workload(resource):
             template = _pod_template(resource)
             if template is not None:
                 inventory.templates[resource.namespace].append(template)
         elif kind == "Service" and resource.api_version == "v1":
-            inventory.services[resource.namespace].setdefault(resource.name, resource)
-            _add_claims(inventory, resource, order)
+            inventory.services[resource.namespace].setdefault(resource.name, []).append(resource)
+            _add_claims(inventory, resource)
         elif kind == "Ingress":
             inventory.ingresses.append(resource)
         elif kind == "HorizontalPodAutoscaler":
@@ -167,6 +254,9 @@ def build_inventory(resources: Iterable[Resource], partial_view: bool = False) -
             inventory.firewall_resources.append(resource)
         elif is_custom_resource(resource):
             inventory.custom_resources[resource.namespace].append(resource)
+    for claims in inventory.nodeport_claims.values():
+        claims.sort(key=lambda claim: claim.order)
+    _apply_workload_patches(inventory, patches)
     for templates in inventory.templates.values():
         for template in templates:
             key = (template.resource.namespace, template.resource.kind, template.resource.name)
@@ -209,7 +299,9 @@ def _pod_template(resource: Resource) -> PodTemplate | None:
     return result
 
 
-def _container_ports(spec: dict[str, Any], spec_path: FieldPath) -> Iterable[ContainerPort]:
+def _container_ports(
+    spec: dict[str, Any], spec_path: FieldPath, source: Resource | None = None
+) -> Iterable[ContainerPort]:
     """Ports of the containers, and of restartable init containers (sidecars), which serve traffic too."""
     for group in ("containers", "initContainers"):
         containers = spec.get(group)
@@ -236,25 +328,51 @@ def _container_ports(spec: dict[str, Any], spec_path: FieldPath) -> Iterable[Con
                     number if isinstance(number, int) and not isinstance(number, bool) else None,
                     protocol if isinstance(protocol, str) else "TCP",
                     (*spec_path, group, index, "ports", port_index),
+                    source,
                 )
 
 
-def _add_claims(inventory: Inventory, service: Resource, order: int) -> None:
+def _add_claims(inventory: Inventory, service: Resource) -> None:
+    """Node ports the Service takes from the cluster-wide allocator: NodePort and LoadBalancer types only."""
     spec = service.data.get("spec")
-    if not isinstance(spec, dict):
+    if not isinstance(spec, dict) or spec.get("type") not in ("NodePort", "LoadBalancer"):
         return
+    file_order = (os.path.abspath(service.path), service.document.index, service.prefix)
     ports = spec.get("ports")
     if isinstance(ports, list):
         for index, port in enumerate(ports):
             if isinstance(port, dict):
-                _claim(inventory, service, port.get("nodePort"), ("spec", "ports", index, "nodePort"), order)
-    _claim(inventory, service, spec.get("healthCheckNodePort"), ("spec", "healthCheckNodePort"), order)
+                path: FieldPath = ("spec", "ports", index, "nodePort")
+                _claim(inventory, service, port.get("nodePort"), path, (*file_order, index))
+    if spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local":
+        _claim(inventory, service, spec.get("healthCheckNodePort"), ("spec", "healthCheckNodePort"), (*file_order, -1))
 
 
-def _claim(inventory: Inventory, service: Resource, value: Any, path: FieldPath, order: int) -> None:
+def _claim(inventory: Inventory, service: Resource, value: Any, path: FieldPath, order: tuple[Any, ...]) -> None:
     if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        claim = NodePortClaim(value, service, path, str(path[-1]), order)
-        inventory.nodeport_claims[value].append(claim)
+        inventory.nodeport_claims[value].append(NodePortClaim(value, service, path, str(path[-1]), order))
+
+
+def _apply_workload_patches(inventory: Inventory, patches: list[Resource]) -> None:
+    """A patch that adds containers, ports or labels to a workload (a sidecar with its port, say) extends the
+    workload's pod template: an approximation of strategic merge that adds, for the facts svclint checks."""
+    for patch in patches:
+        if patch.kind not in _TEMPLATE_PATHS:
+            continue
+        template_path = _TEMPLATE_PATHS[patch.kind]
+        template = patch.get(template_path) if template_path else patch.data
+        if not isinstance(template, dict):
+            continue
+        for base in inventory.templates.get(patch.namespace, ()):
+            if base.resource.kind != patch.kind or base.resource.name != patch.name:
+                continue
+            metadata = template.get("metadata")
+            labels = metadata.get("labels") if isinstance(metadata, dict) else None
+            if isinstance(labels, dict):
+                base.labels = {**base.labels, **labels}
+            spec = template.get("spec")
+            if isinstance(spec, dict):
+                base.ports.extend(_container_ports(spec, (*template_path, "spec"), patch))
 
 
 def _note_autoscaler(resource: Resource, scaled: dict[tuple[str, str, str], int]) -> None:

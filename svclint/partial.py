@@ -49,11 +49,18 @@ def _list(value: Any) -> list[Any]:
 PATCH_FOLDERS = frozenset({"patches", "patch"})
 
 
-def looks_like_fragment(resource: Resource) -> bool:
-    """A v1 Service without ports (not headless, not ExternalName) that cannot be meant to stand alone.
+WORKLOADS_WITH_SELECTOR = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 
-    It has no spec at all (a metadata patch), or no selector either, or it sits in a `patches/` folder.
+
+def looks_like_fragment(resource: Resource) -> bool:
+    """An object that cannot be meant to stand alone.
+
+    An apps/v1 workload without spec.selector (required there): a patch, such as a sidecar added by an overlay.
+    A v1 Service without ports (not headless, not ExternalName) that has no spec at all (a metadata patch), or no
+    selector either, or sits in a `patches/` folder.
     """
+    if resource.kind in WORKLOADS_WITH_SELECTOR and resource.api_version == "apps/v1":
+        return resource.get(("spec", "selector")) is None
     if resource.kind != "Service" or resource.api_version != "v1":
         return False
     spec = resource.data.get("spec")

@@ -148,6 +148,8 @@ def _mark_partial(files: Sequence[LoadedFile]) -> None:
                 resource.partial = True
             elif looks_like_fragment(resource):
                 resource.partial = True
+                if resource.kind != "Service":
+                    continue  # svclint reports on Services; a workload patch only extends the inventory
                 loaded.problems.append(
                     StructureProblem(
                         "partial-object",

@@ -104,7 +104,8 @@ def test_fail_on(workdir: Path, fail_on: str, expected: int) -> None:
     (workdir / "svc.yaml").write_text(
         "apiVersion: v1\nkind: Service\nmetadata: {name: a}\nspec:\n  type: NodePort\n"
         "  externalTrafficPolicy: Local\n  selector: {app: nope}\n  ports: [{port: 80}]\n"
-        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n"
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n"
+        "  selector: {matchLabels: {app: web}}\n  template:\n"
         "    metadata: {labels: {app: web}}\n    spec: {containers: [{name: c, image: i}]}\n"
     )
     code, out, _ = invoke("lint", "--fail-on", fail_on, "svc.yaml")

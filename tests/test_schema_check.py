@@ -61,9 +61,7 @@ def _set(data: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
     node: Any = data
     for part in path[:-1]:
         node = node[part]
-    if isinstance(node, list):
-        node[path[-1]] = value
-    elif isinstance(node, dict):
+    if isinstance(node, (list, dict)):
         node[path[-1]] = value
 
 

@@ -24,8 +24,9 @@ SERVICE: dict[str, Any] = {
 
 
 def _reference(text: str, data: Any) -> list[tuple[tuple[Any, ...], Any]]:
-    from svclint.engine.selectors import _path_of
     from jsonpath_ng import jsonpath
+
+    from svclint.engine.selectors import _path_of
 
     return [(_path_of(m, jsonpath), m.value) for m in parse(text).find(data)]
 

@@ -10,7 +10,7 @@ from svclint.document import Resource
 from svclint.functions.base import CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.inventory import Inventory, PodTemplate, is_custom_resource, selects
 from svclint.model import FieldPath
-from svclint.similarity import near
+from svclint.similarity import edit_distance, near
 
 SELECTOR_PATH: FieldPath = ("spec", "selector")
 
@@ -48,10 +48,12 @@ class SelectedPods(CheckFunction):
         namespace = service.namespace
         if not inventory.has_workloads(namespace):
             return  # no evidence either way
-        matched = inventory.matching_templates(namespace, selector)
+        matched = inventory.matching_templates(namespace, selector, near=service.path)
         selector_related = Related(service, SELECTOR_PATH, "the selector")
         variables: dict[str, Any] = {"selector": _render_selector(selector)}
         expect = options["expect"]
+        if expect == "spread" and not any(t.replicas is None or t.replicas > 0 for t in matched):
+            return  # no pods at all: the selector and traffic-policy rules say so
         if not matched:
             if _operator_managed(inventory, namespace, selector):
                 return
@@ -76,7 +78,7 @@ class SelectedPods(CheckFunction):
         if expect == "running":
             return
         if any(t.per_node for t in running):
-            return
+            return  # a DaemonSet: a pod on every node
         total = sum(t.replicas or 0 for t in running)
         if total == 1:
             only = running[0]
@@ -94,11 +96,21 @@ def _replicas_related(template: PodTemplate) -> Related:
 
 
 def _operator_managed(inventory: Inventory, namespace: str, selector: Mapping[str, Any]) -> bool:
-    """A custom resource labelled like the selector (a Prometheus, a Kafka cluster): its operator makes the pods."""
+    """A custom resource that explains the selector: its operator makes the pods.
+
+    Either the custom resource carries the selector's labels, or its name is one of the selector's values:
+    operators label the pods they make with the name of the object they make them for (`prometheus: k8s`,
+    `ray.io/cluster: my-cluster`, `leaderworkerset.sigs.k8s.io/name: vllm`).
+    """
+    values = {str(value) for value in selector.values()}
     for resource in inventory.custom_resources.get(namespace, ()):
+        if not is_custom_resource(resource):
+            continue
         metadata = resource.data.get("metadata")
         labels = metadata.get("labels") if isinstance(metadata, dict) else None
-        if isinstance(labels, dict) and selects(selector, labels) and is_custom_resource(resource):
+        if isinstance(labels, dict) and selects(selector, labels):
+            return True
+        if resource.name in values:
             return True
     return False
 
@@ -149,19 +161,38 @@ def _namespace_note(service: Resource) -> str:
 
 
 def _closest(templates: Iterable[PodTemplate], selector: Mapping[str, Any]) -> tuple[PodTemplate, str, str] | None:
-    """A template that differs from the selector in exactly one label, by a small edit of its key or value."""
+    """The template that differs from the selector in exactly one label, by the smallest slip of its key or value.
+
+    A slip is a small edit (`fronted` for `frontend`) or one string containing the other (`api-server`, `api`);
+    templates that differ by more are not worth naming.
+    """
+    best: tuple[int, PodTemplate, str, str] | None = None
     for template in templates:
         missing = [k for k, v in selector.items() if str(template.labels.get(k, "\0")) != str(v)]
         if len(missing) != 1:
             continue
         key = missing[0]
-        if key in template.labels and near(str(template.labels[key]), str(selector[key])):
-            return template, key, key
-        for label_key, label_value in template.labels.items():
-            if label_key not in selector and near(label_key, key) and str(label_value) == str(selector[key]):
-                return template, key, label_key
+        wanted = str(selector[key])
+        candidates: list[tuple[str, str, str]] = []  # (label key, compared text, wanted text)
         if key in template.labels:
-            return template, key, key
+            candidates.append((key, str(template.labels[key]), wanted))
+        candidates.extend(
+            (label_key, label_key, key)
+            for label_key, label_value in template.labels.items()
+            if label_key not in selector and str(label_value) == wanted
+        )
+        for label_key, have, want in candidates:
+            score = _slip(have, want)
+            if score is not None and (best is None or score < best[0]):
+                best = (score, template, key, label_key)
+    return None if best is None else best[1:]
+
+
+def _slip(have: str, want: str) -> int | None:
+    if near(have, want):
+        return edit_distance(have, want)
+    if have and want and (have in want or want in have):
+        return abs(len(have) - len(want)) + 1
     return None
 
 

@@ -1,0 +1,296 @@
+"""Checks between objects, asked of the inventory: target ports, node-port collisions, Ingress backends."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from typing import Any
+
+from svclint.document import Resource
+from svclint.functions.base import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.functions.values import is_integer
+from svclint.inventory import ContainerPort, PodTemplate
+from svclint.model import format_field_path
+
+GCE_CLASSES = frozenset({"gce", "gce-internal"})
+NEG_ANNOTATION = "cloud.google.com/neg"
+
+
+@register
+class TargetPortDeclared(CheckFunction):
+    name = "targetPortDeclared"
+    description = (
+        "For a Service port (the target is one item of spec.ports), looks at the pod templates the Service "
+        "selects, preferring those in the Service's own file, then its folder (all-in-one manifests). "
+        "`mode: named`: a named targetPort must be a container port name, with the same protocol, in every "
+        "selected template. `mode: numeric`: a numeric targetPort (or port, when targetPort is absent) should be "
+        "a declared containerPort of some selected template; only checked when those templates declare ports at "
+        "all, and not when a container's command, args or env name the number. Silent when nothing is selected "
+        "(the selector rules speak then)."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {"mode": {"enum": ["named", "numeric"]}},
+        "required": ["mode"],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"reason", "target", "protocol"})
+    needs_inventory = True
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        port = target.value
+        if not isinstance(port, dict):
+            return
+        service = context.resource
+        selector = service.get(("spec", "selector"))
+        if not isinstance(selector, dict) or not selector:
+            return
+        matched = nearest_scope(
+            context.inventory.matching_templates(service.namespace, selector, near=service.path), service.path
+        )
+        if not matched:
+            return
+        protocol = port.get("protocol") or "TCP"
+        wanted = port.get("targetPort")
+        path = (*target.path, "targetPort")
+        if wanted in (None, 0, ""):
+            wanted, path = port.get("port"), (*target.path, "port")
+        if options["mode"] == "named":
+            if isinstance(wanted, str) and not wanted.isdigit():
+                yield from _named(wanted, protocol, matched, path)
+        elif isinstance(wanted, int) and not isinstance(wanted, bool):
+            yield from _numeric(wanted, protocol, matched, path)
+
+
+def nearest_scope(matched: list[PodTemplate], path: str) -> list[PodTemplate]:
+    """The selected templates a Service's author meant: those in its own file, else its folder, else all.
+
+    All-in-one manifests (an install file, a sample) define a Service with its workloads; other files that
+    happen to match the labels are often alternatives (provider variants) or unrelated projects.
+    """
+    same_file = [t for t in matched if t.resource.path == path]
+    if same_file:
+        return same_file
+    folder = os.path.dirname(path)
+    same_folder = [t for t in matched if os.path.dirname(t.resource.path) == folder]
+    return same_folder or matched
+
+
+def _named(name: str, protocol: str, matched: list[PodTemplate], path: tuple[Any, ...]) -> Iterable[Violation]:
+    """One violation per Service port, naming every selected template that lacks the port (related locations)."""
+    reasons: list[str] = []
+    related: list[Related] = []
+    seen: set[str] = set()
+    for template in matched:
+        same_name = [p for p in template.ports if p.name == name]
+        if any(p.protocol == protocol for p in same_name):
+            continue
+        if same_name:
+            reasons.append(f'{template.describe()} declares "{name}" for {same_name[0].protocol}, not {protocol}')
+            related.append(
+                Related(template.resource, same_name[0].path, f"container port {name} of {template.describe()}")
+            )
+        else:
+            names = sorted({p.name for p in template.ports if p.name})
+            known = f"declares {', '.join(names)}" if names else "declares no named ports"
+            reason = f"{template.describe()} ({known})"
+            if reason in seen:
+                continue  # the same workload defined in several files (alternative overlays)
+            seen.add(reason)
+            reasons.append(reason)
+            related.append(
+                Related(template.resource, _containers_path(template), f"containers of {template.describe()}")
+            )
+    if not reasons:
+        return
+    shown = reasons[:3] + ([f"{len(reasons) - 3} more"] if len(reasons) > 3 else [])
+    lacking = "all selected pods lack it" if len(reasons) == len(matched) else "some selected pods lack it"
+    yield Violation(
+        path=path,
+        variables={"reason": f"{lacking}: " + "; ".join(shown), "target": name, "protocol": protocol},
+        related=tuple(related[:10]),
+    )
+
+
+def _numeric(number: int, protocol: str, matched: list[PodTemplate], path: tuple[Any, ...]) -> Iterable[Violation]:
+    declaring = [t for t in matched if t.ports]
+    if not declaring:
+        return  # no container declares any port: nothing to compare with
+    if any(p.number == number and p.protocol == protocol for t in matched for p in t.ports):
+        return
+    if any(t.mentions_port(number) for t in matched):
+        return  # the container is told to listen there (`--port 18080`): undeclared, not wrong
+    first = declaring[0]
+    declared = ", ".join(_describe_port(p) for p in first.ports)
+    yield Violation(
+        path=path,
+        variables={
+            "reason": f"{first.describe()} declares {declared}",
+            "target": number,
+            "protocol": protocol,
+        },
+        related=(Related(first.resource, first.ports[0].path, f"container ports of {first.describe()}"),),
+    )
+
+
+def _describe_port(port: ContainerPort) -> str:
+    text = f"{port.number}/{port.protocol}"
+    return f"{port.name} ({text})" if port.name else text
+
+
+def _containers_path(template: PodTemplate) -> tuple[Any, ...]:
+    return (*template.template_path, "spec", "containers")
+
+
+@register
+class NodePortCollision(CheckFunction):
+    name = "nodePortCollision"
+    description = (
+        "The node port (a nodePort or healthCheckNodePort) is not claimed by another Service of the run, in any "
+        "namespace: the allocator is cluster-wide. Reported at the later claim (in file order, then document "
+        "order), with the first claim as a related location. Two definitions of the same Service (same namespace "
+        "and name, as in alternative overlays) do not collide."
+    )
+    needs_inventory = True
+    provides = frozenset({"other", "otherField"})
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        value = target.value
+        if not is_integer(value):
+            return
+        claims = context.inventory.nodeport_claims.get(value, [])
+        mine = next(
+            (c for c in claims if c.resource is context.resource and c.path == target.path),
+            None,
+        )
+        if mine is None:
+            return  # not allocated (a ClusterIP Service): other rules speak
+        for claim in claims:
+            if claim is mine:
+                return
+            if claim.owner != mine.owner:
+                other = f"Service {claim.resource.namespace}/{claim.resource.name}"
+                yield Violation(
+                    variables={"other": other, "otherField": format_field_path(claim.path)},
+                    related=(Related(claim.resource, claim.path, f"first claimed by {other}"),),
+                    identity=f"{claim.owner[0]}/{claim.owner[1]}",
+                )
+                return
+
+
+@register
+class IngressBackend(CheckFunction):
+    name = "ingressBackend"
+    description = (
+        "For an Ingress backend (networking.k8s.io/v1 `service: {name, port}` or v1beta1 "
+        "`serviceName`/`servicePort`): `check: service`, the Service exists in the Ingress's namespace (silent when "
+        "the run holds no Service there); `check: port`, that Service has the port, by number or by name; `check: "
+        "neg`, on the gce and gce-internal ingress classes a ClusterIP backend has the cloud.google.com/neg "
+        "annotation (container-native load balancing)."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {"check": {"enum": ["service", "port", "neg"]}},
+        "required": ["check"],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"service", "port", "reason"})
+    needs_inventory = True
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        backend = target.value
+        ingress = context.resource
+        reference = backend_reference(backend)
+        if reference is None:
+            return
+        name, port, name_path, port_path = reference
+        inventory = context.inventory
+        namespace = ingress.namespace
+        service = inventory.service_near(namespace, name, ingress.path)
+        check = options["check"]
+        if check == "service":
+            if service is not None or not inventory.services.get(namespace):
+                return
+            elsewhere = [ns for ns, services in sorted(inventory.services.items()) if name in services]
+            reason = f"no Service {name} in namespace {namespace}"
+            related: tuple[Related, ...] = ()
+            if elsewhere:
+                other = inventory.services[elsewhere[0]][name][0]
+                reason += f"; there is one in namespace {elsewhere[0]}, but an Ingress routes to its own namespace"
+                related = (Related(other, ("metadata", "name"), f"Service {elsewhere[0]}/{name}"),)
+            yield Violation(
+                path=(*target.path, *name_path),
+                variables={"service": name, "port": _show(port), "reason": reason},
+                related=related,
+            )
+        elif check == "port" and service is not None and port is not None:
+            yield from _missing_port(service, name, port, (*target.path, *port_path))
+        elif check == "neg" and service is not None and ingress_class(ingress) in GCE_CLASSES:
+            spec = service.data.get("spec")
+            kind = spec.get("type") if isinstance(spec, dict) else None
+            annotations = service.get(("metadata", "annotations"))
+            has_neg = isinstance(annotations, dict) and NEG_ANNOTATION in annotations
+            if kind in (None, "", "ClusterIP") and not has_neg:
+                yield Violation(
+                    path=(*target.path, *name_path),
+                    variables={"service": name, "port": _show(port), "reason": ""},
+                    related=(Related(service, ("metadata", "name"), f"Service {namespace}/{name}"),),
+                )
+
+
+def _missing_port(service: Resource, name: str, port: Any, path: tuple[Any, ...]) -> Iterable[Violation]:
+    ports = service.get(("spec", "ports"))
+    ports = [p for p in ports if isinstance(p, dict)] if isinstance(ports, list) else []
+    if is_integer(port):
+        if any(p.get("port") == port for p in ports):
+            return
+    elif isinstance(port, str):
+        if any(p.get("name") == port for p in ports):
+            return
+    else:
+        return
+    offered = ", ".join(f"{p.get('name')} ({p.get('port')})" if p.get("name") else str(p.get("port")) for p in ports)
+    yield Violation(
+        path=path,
+        variables={
+            "service": name,
+            "port": _show(port),
+            "reason": f"Service {service.namespace}/{name} offers {offered or 'no ports'}",
+        },
+        related=(Related(service, ("spec", "ports"), f"ports of Service {service.namespace}/{name}"),),
+    )
+
+
+def _show(port: Any) -> str:
+    return "" if port is None else str(port)
+
+
+def backend_reference(backend: Any) -> tuple[str, Any, tuple[str, ...], tuple[str, ...]] | None:
+    """(service name, port number or name, path to the name, path to the port) of a backend, or None."""
+    if not isinstance(backend, dict):
+        return None
+    service = backend.get("service")
+    if isinstance(service, dict) and isinstance(service.get("name"), str):
+        port = service.get("port")
+        if isinstance(port, dict):
+            if port.get("number") is not None:
+                return service["name"], port["number"], ("service", "name"), ("service", "port", "number")
+            if port.get("name") is not None:
+                return service["name"], port["name"], ("service", "name"), ("service", "port", "name")
+        return service["name"], None, ("service", "name"), ("service", "port")
+    if isinstance(backend.get("serviceName"), str):  # extensions/v1beta1 and networking.k8s.io/v1beta1
+        return backend["serviceName"], backend.get("servicePort"), ("serviceName",), ("servicePort",)
+    return None
+
+
+def ingress_class(ingress: Resource) -> str | None:
+    """The class from spec.ingressClassName or the older kubernetes.io/ingress.class annotation."""
+    name = ingress.get(("spec", "ingressClassName"))
+    if isinstance(name, str) and name:
+        return name
+    annotations = ingress.get(("metadata", "annotations"))
+    if isinstance(annotations, dict):
+        value = annotations.get("kubernetes.io/ingress.class")
+        if isinstance(value, str):
+            return value
+    return None
