@@ -85,6 +85,31 @@ def cli() -> None:
     metavar="PATH",
     help="Load manifests for cross-resource checks without reporting on them (repeatable).",
 )
+@click.option("--require-firewall", is_flag=True, help="Check that firewall rules open every NodePort (SVC401-SVC405).")
+@click.option(
+    "--firewall-rules",
+    "firewall_files",
+    multiple=True,
+    type=click.Path(dir_okay=False),
+    metavar="FILE",
+    help="Firewall export to read besides the manifests' firewall objects: gcloud, aws or Terraform JSON.",
+)
+@click.option(
+    "--firewall-client-range",
+    "client_ranges",
+    multiple=True,
+    metavar="CIDR",
+    help="Clients that must reach node ports (repeatable); default: any source will do.",
+)
+@click.option("--firewall-network", metavar="NAME", help="Only firewall rules of this VPC network apply.")
+@click.option("--firewall-node-tag", "node_tags", multiple=True, metavar="TAG", help="Network tag of the nodes.")
+@click.option(
+    "--firewall-security-group",
+    "security_groups",
+    multiple=True,
+    metavar="ID",
+    help="AWS security group (id or name) of the nodes; default: every group read.",
+)
 @click.option(
     "--max-file-size",
     type=click.IntRange(min=1),
@@ -105,18 +130,34 @@ def lint(
     disable: tuple[str, ...],
     stdin_filename: str | None,
     context_paths: tuple[str, ...],
+    require_firewall: bool,
+    firewall_files: tuple[str, ...],
+    client_ranges: tuple[str, ...],
+    firewall_network: str | None,
+    node_tags: tuple[str, ...],
+    security_groups: tuple[str, ...],
     max_file_size: int,
     no_cache: bool,
 ) -> None:
     """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""
     from svclint.engine.params import DEFAULT_NODE_PORT_RANGE
     from svclint.engine.ruleset import RuleError
+    from svclint.firewall.model import FirewallSettings, parse_network
     from svclint.model import Severity
     from svclint.reporters import Report, renderer
     from svclint.run import ConfigError, LintSettings
     from svclint.run import lint as run_lint
     from svclint.sources import SourceError
 
+    try:
+        firewall = FirewallSettings(
+            network=firewall_network,
+            node_tags=frozenset(node_tags),
+            security_groups=frozenset(security_groups),
+            client_ranges=tuple(parse_network(c) for c in client_ranges),
+        )
+    except ValueError as err:
+        raise click.BadParameter(str(err), param_hint="--firewall-client-range") from None
     settings = LintSettings(
         paths=paths,
         context=context_paths,
@@ -127,6 +168,9 @@ def lint(
         disable=disable,
         max_file_bytes=max_file_size * 1024 * 1024,
         use_cache=not no_cache,
+        require_firewall=require_firewall,
+        firewall_files=firewall_files,
+        firewall=firewall,
     )
     try:
         result = run_lint(settings)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from svclint.engine.params import parse_port_range
+from svclint.firewall.model import FirewallSettings, parse_network
 from svclint.model import Severity
 
 
@@ -30,4 +31,23 @@ def settings_from_mapping(config: Mapping[str, Any], base: Path) -> dict[str, An
         out["context"] = tuple(str(base / str(path)) for path in config["context"])
     if "max-file-size" in config:
         out["max_file_bytes"] = int(config["max-file-size"]) * 1024 * 1024
+    firewall = config.get("firewall")
+    if isinstance(firewall, dict):
+        out.update(firewall_settings(firewall, base))
+    return out
+
+
+def firewall_settings(firewall: Mapping[str, Any], base: Path) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    if "require" in firewall:
+        out["require_firewall"] = bool(firewall["require"])
+    if "rules-files" in firewall:
+        out["firewall_files"] = tuple(str(base / str(p)) for p in firewall["rules-files"])
+    out["firewall"] = FirewallSettings(
+        network=firewall.get("network"),
+        node_tags=frozenset(firewall.get("node-tags", ())),
+        node_accounts=frozenset(firewall.get("node-service-accounts", ())),
+        security_groups=frozenset(firewall.get("security-groups", ())),
+        client_ranges=tuple(parse_network(c) for c in firewall.get("client-ranges", ())),
+    )
     return out

@@ -76,9 +76,14 @@ class Resource:
     data: dict[str, Any]
     reported: bool = True  # False for objects loaded only as context (--context)
     partial: bool = False  # a patch (kustomize): fields it does not mention are unknown, not absent
+    # Entries of firewall export files are resources too, of kinds like `gcloud:firewall`.
+    synthetic_kind: str | None = None
+    synthetic_name: str | None = None
 
     @property
     def kind(self) -> str:
+        if self.synthetic_kind is not None:
+            return self.synthetic_kind
         kind = self.data.get("kind")
         return kind if isinstance(kind, str) else ""
 
@@ -89,6 +94,8 @@ class Resource:
 
     @property
     def name(self) -> str:
+        if self.synthetic_name is not None:
+            return self.synthetic_name
         metadata = self.data.get("metadata")
         name = metadata.get("name") if isinstance(metadata, dict) else None
         if isinstance(name, str) and name:
@@ -98,6 +105,8 @@ class Resource:
 
     @property
     def namespace(self) -> str:
+        if self.synthetic_kind is not None:
+            return "-"
         metadata = self.data.get("metadata")
         namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
         return namespace if isinstance(namespace, str) and namespace else DEFAULT_NAMESPACE

@@ -11,10 +11,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svclint.document import Resource
 from svclint.model import FieldPath
+
+if TYPE_CHECKING:
+    from svclint.firewall.model import FirewallModel
 
 # Where each workload kind keeps its pod template, and which field counts its pods.
 _TEMPLATE_PATHS: dict[str, FieldPath] = {
@@ -163,7 +166,7 @@ class Inventory:
     nodeport_claims: dict[int, list[NodePortClaim]] = field(default_factory=lambda: defaultdict(list))
     firewall_resources: list[Resource] = field(default_factory=list)
     partial_view: bool = False  # only some files are in view (pre-commit without context)
-    extras: dict[str, Any] = field(default_factory=dict)  # facts other modules attach (firewall model)
+    firewall: FirewallModel | None = None  # the run's firewall rules, when firewall checks are on
 
     def has_workloads(self, namespace: str) -> bool:
         return bool(self.templates.get(namespace))

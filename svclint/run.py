@@ -12,6 +12,8 @@ from svclint.document import Resource
 from svclint.engine.evaluate import ActiveRule, Engine, activate
 from svclint.engine.params import DEFAULT_NODE_PORT_RANGE, Params
 from svclint.engine.ruleset import Rule, builtin_rules_dir, load_rules
+from svclint.firewall.model import FirewallModel, FirewallRule, FirewallSettings
+from svclint.firewall.sources import FirewallFileError, RuleProblem, load_export, rules_from_compute_firewall
 from svclint.inventory import build_inventory
 from svclint.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.model import Finding, Location, Severity, Span
@@ -38,6 +40,12 @@ class LintSettings:
     max_file_bytes: int = 32 * 1024 * 1024
     excludes: Sequence[str] = ()
     use_cache: bool = True
+    require_firewall: bool = False
+    firewall_files: Sequence[str] = ()
+    firewall: FirewallSettings = field(default_factory=FirewallSettings)
+
+
+FIREWALL_RULES = ("SVC401", "SVC402", "SVC403", "SVC404", "SVC405")
 
 
 @dataclass
@@ -72,6 +80,8 @@ def select_rules(rules: Sequence[Rule], settings: LintSettings) -> list[Rule]:
         if key not in by_key:
             raise ConfigError(f"unknown rule {key!r} (see `svclint rules`)")
     enabled = {rule.id for rule in rules if rule.enabled}
+    if settings.require_firewall:
+        enabled |= {rule_id for rule_id in FIREWALL_RULES if rule_id in by_key}
     enabled |= {by_key[key].id for key in settings.enable}
     enabled -= {by_key[key].id for key in settings.disable}
     return [rule for rule in rules if rule.id in enabled]
@@ -128,7 +138,11 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
         if is_reported:
             findings.extend(_input_findings(loaded, by_name))
 
-    inventory = build_inventory(resources, partial_view=False)
+    exported = _load_firewall_files(settings.firewall_files)
+    resources.extend(exported.resources)
+    partial_view = not settings.context and any(p == "-" or not os.path.isdir(p) for p in settings.paths)
+    inventory = build_inventory(resources, partial_view=partial_view)
+    inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
     engine = Engine(active, inventory, variables)
     for resource in resources:
         if resource.reported:
@@ -136,6 +150,38 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
             findings.extend(engine.check(resource))
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, active, stats)
+
+
+@dataclass
+class _Exported:
+    resources: list[Resource] = field(default_factory=list)
+    rules: list[FirewallRule] = field(default_factory=list)
+
+
+def _load_firewall_files(paths: Sequence[str]) -> _Exported:
+    exported = _Exported()
+    for path in paths:
+        try:
+            raw = Path(path).read_bytes()
+        except OSError as err:
+            raise ConfigError(f"{path}: cannot read firewall rules: {err.strerror}") from None
+        try:
+            resources, rules = load_export(path, raw)
+        except FirewallFileError as err:
+            raise ConfigError(str(err)) from None
+        exported.resources.extend(resources)
+        exported.rules.extend(rules)
+    return exported
+
+
+def _firewall_model(objects: Sequence[Resource], exported: _Exported, settings: FirewallSettings) -> FirewallModel:
+    rules: list[FirewallRule] = []
+    problems: list[RuleProblem] = []
+    for resource in objects:
+        found, trouble = rules_from_compute_firewall(resource)
+        rules.extend(found)
+        problems.extend(trouble)
+    return FirewallModel([*rules, *exported.rules], settings, problems)
 
 
 def _mark_partial(files: Sequence[LoadedFile]) -> None:

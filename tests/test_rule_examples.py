@@ -26,12 +26,12 @@ def _run(tmp_path: Path, rule: Any, example: Any) -> tuple[list[Any], bytes | st
     if isinstance(example, str):
         example = {"manifest": example}
     content: str | bytes = example["manifest"] if "manifest" in example else base64.b64decode(example["base64"])
-    files: dict[str, str | bytes] = {example.get("filename", "manifest.yaml"): content}
-    paths = list(files)
+    files: dict[str, str | bytes] = {f"example/{example.get('filename', 'manifest.yaml')}": content}
+    paths = ["example"]  # a directory: the run sees the whole (one-file) repository
     settings = settings_from_mapping(example.get("settings", {}), tmp_path)
     if "context" in example:
-        files["context.yaml"] = example["context"]
-        settings["context"] = ("context.yaml",)
+        files["context/context.yaml"] = example["context"]
+        settings["context"] = ("context",)
     settings["enable"] = (*settings.get("enable", ()), rule.id)
     result = run_files(tmp_path, files, paths=paths, **settings)
     return result.findings, content

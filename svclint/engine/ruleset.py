@@ -140,7 +140,7 @@ def load_rule_file(
     except OSError as err:
         raise RuleError([f"{path}: cannot read rule file: {err.strerror}"]) from None
     display = str(path)
-    loaded = load_bytes(display, raw, LoadOptions(max_file_bytes=_RULE_FILE_LIMIT, forbid_tags=True))
+    loaded = load_bytes(display, raw, LoadOptions(max_file_bytes=_RULE_FILE_LIMIT, forbid_tags=True, objects=False))
     if loaded.problems:
         raise RuleError([f"{display}:{p.span.start_line}:{p.span.start_col}: {p.message}" for p in loaded.problems])
     if len(loaded.documents) != 1 or not isinstance(loaded.documents[0].data, dict):

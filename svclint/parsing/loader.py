@@ -38,6 +38,7 @@ class LoadOptions:
     max_file_bytes: int = 32 * 1024 * 1024
     helm_template: bool = False  # the file sits in a Helm chart's templates/ folder
     forbid_tags: bool = False  # refuse explicit YAML tags (rule and configuration files)
+    objects: bool = True  # documents are Kubernetes objects (False: rule, configuration, firewall files)
 
 
 @dataclass(slots=True)
@@ -138,7 +139,7 @@ def _load_chunk(loaded: LoadedFile, chunk: Chunk, index: int, options: LoadOptio
         while composer.check_node():
             node = composer.get_node()
             stats.documents += 1
-            _add_document(loaded, node, chunk, index, budget, options.forbid_tags)
+            _add_document(loaded, node, chunk, index, budget, options)
             index += 1
     except (YAMLError, ValueError) as err:
         # The broken document counts as one (the parser stops at its first error).
@@ -150,8 +151,8 @@ def _load_chunk(loaded: LoadedFile, chunk: Chunk, index: int, options: LoadOptio
     return index
 
 
-def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budget: int, forbid_tags: bool) -> None:
-    builder = TreeBuilder(chunk.first_line, budget, forbid_tags)
+def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budget: int, options: LoadOptions) -> None:
+    builder = TreeBuilder(chunk.first_line, budget, options.forbid_tags)
     try:
         built = builder.build(node)
     except AliasLimitExceeded:
@@ -168,7 +169,8 @@ def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budge
     document = Document(loaded.path, index, built.data, built.spans)
     loaded.documents.append(document)
     loaded.problems.extend(built.problems)
-    loaded.resources.extend(_resources_of(loaded, document))
+    if options.objects:
+        loaded.resources.extend(_resources_of(loaded, document))
 
 
 def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:

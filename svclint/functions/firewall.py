@@ -1,0 +1,217 @@
+"""Firewall checks: node ports that no rule opens, rules that open too much, rules nothing uses."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+from svclint.firewall.model import ALL, FirewallModel, FirewallRule, Permission, Verdict
+from svclint.functions.base import MISSING, CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.functions.values import is_integer
+
+
+def _model(context: CheckContext) -> FirewallModel | None:
+    return context.inventory.firewall
+
+
+@register
+class FirewallCoverage(CheckFunction):
+    name = "firewallCoverage"
+    description = (
+        "For a Service port (an item of spec.ports), judges whether the firewall rules of the run let traffic "
+        "reach its node port, with the provider's semantics (GCP: priorities, deny before allow, implied deny; "
+        "AWS: union of allows). `mode: fixed` checks the nodePort it asks for; `mode: unassigned` checks, for a "
+        "port without nodePort, that the whole node-port range is open, since the cluster picks the port."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {"mode": {"enum": ["fixed", "unassigned"]}},
+        "required": ["mode"],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"reason", "command", "protocol", "nodePort", "firstClosed"})
+    needs_inventory = True
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        model = _model(context)
+        port = target.value
+        if model is None or not isinstance(port, dict):
+            return
+        protocol = str(port.get("protocol") or "TCP").lower()
+        node_port = port.get("nodePort", MISSING)
+        if options["mode"] == "fixed":
+            if not is_integer(node_port) or node_port <= 0:
+                return
+            verdict = model.verdict(protocol, node_port)
+            if not verdict.allowed:
+                yield _closed(context, model, verdict, protocol, node_port, (*target.path, "nodePort"))
+            return
+        if is_integer(node_port) and node_port > 0:
+            return
+        low, high = context.params["nodePortRange"]["min"], context.params["nodePortRange"]["max"]
+        covered, first = model.range_verdict(protocol, low, high)
+        if not covered and first is not None:
+            verdict = model.verdict(protocol, first)
+            related = _related(verdict)
+            yield Violation(
+                variables={
+                    "reason": _reason(verdict),
+                    "protocol": protocol,
+                    "firstClosed": first,
+                    "command": command(model, context, protocol, f"{low}-{high}", verdict),
+                },
+                related=related,
+            )
+
+
+def _closed(
+    context: CheckContext, model: FirewallModel, verdict: Verdict, protocol: str, node_port: int, path: Any
+) -> Violation:
+    return Violation(
+        path=path,
+        variables={
+            "reason": _reason(verdict),
+            "protocol": protocol,
+            "nodePort": node_port,
+            "command": command(model, context, protocol, str(node_port), verdict),
+        },
+        related=_related(verdict),
+    )
+
+
+def _reason(verdict: Verdict) -> str:
+    if verdict.near_miss is not None:
+        return verdict.near_miss[1]
+    return "no firewall rule in view admits it, so the implied deny-ingress rule drops it"
+
+
+def _related(verdict: Verdict) -> tuple[Related, ...]:
+    if verdict.near_miss is None:
+        return ()
+    rule, reason = verdict.near_miss
+    return (Related(rule.resource, rule.path or (), reason),)
+
+
+def command(model: FirewallModel, context: CheckContext, protocol: str, ports: str, verdict: Verdict) -> str:
+    """The command that opens the port: gcloud for GCP rules (the default), aws for security groups."""
+    settings = model.settings
+    sources = ",".join(str(n) for n in settings.client_ranges) or "0.0.0.0/0"
+    if model.providers == {"aws"}:
+        group = sorted(settings.security_groups)[0] if settings.security_groups else None
+        if group is None and verdict.near_miss is not None:
+            group = verdict.near_miss[0].group
+        low, _, high = ports.partition("-")
+        port_arg = f"--port {low}-{high}" if high else f"--port {low}"
+        return (
+            f"aws ec2 authorize-security-group-ingress --group-id {group or '<node-security-group-id>'} "
+            f"--protocol {protocol} {port_arg} --cidr {sources.split(',')[0]}"
+        )
+    network = settings.network or _network_hint(model) or "default"
+    name = _rule_name(f"allow-{context.resource.name}-{ports}")
+    parts = [
+        f"gcloud compute firewall-rules create {name}",
+        f"--network={network}",
+        "--direction=INGRESS",
+        f"--allow={protocol}:{ports}",
+        f"--source-ranges={sources}",
+    ]
+    if settings.node_tags:
+        parts.append("--target-tags=" + ",".join(sorted(settings.node_tags)))
+    if verdict.deciding is not None and verdict.deciding.action == "deny" and verdict.deciding.priority > 0:
+        parts.append(f"--priority={verdict.deciding.priority - 1}")
+    return " ".join(parts)
+
+
+def _network_hint(model: FirewallModel) -> str | None:
+    networks = {rule.network for rule in model.rules if rule.network}
+    return next(iter(networks)) if len(networks) == 1 else None
+
+
+def _rule_name(text: str) -> str:
+    name = re.sub(r"[^a-z0-9-]+", "-", text.lower()).strip("-")
+    if not name or not name[0].isalpha():
+        name = f"fw-{name}"
+    return name[:63].rstrip("-")
+
+
+@register
+class FirewallRuleCheck(CheckFunction):
+    name = "firewallRule"
+    description = (
+        "For a firewall rule (a ComputeFirewall object or an entry of a --firewall-rules file): `check: "
+        "open-range` reports an enabled ingress allow that opens the whole node-port range (or every port) to "
+        "0.0.0.0/0 or ::/0 on the nodes; `check: stale` reports an allow for node ports that no Service of the "
+        "run claims (not on partial views); `check: readable` reports a rule svclint cannot read."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {"check": {"enum": ["open-range", "stale", "readable"]}},
+        "required": ["check"],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"rule", "permission", "sources", "reason"})
+    needs_inventory = True
+    accepts_missing = True
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        model = _model(context)
+        if model is None:
+            return
+        resource = context.resource
+        check = options["check"]
+        if check == "readable":
+            for problem in model.problems_of(resource):
+                yield Violation(path=problem.path, variables={"reason": problem.message, "rule": resource.name})
+            return
+        low, high = context.params["nodePortRange"]["min"], context.params["nodePortRange"]["max"]
+        for rule in model.rules_of(resource):
+            if rule.action != "allow" or model.applicable(rule) is not None:
+                continue
+            for permission in rule.permissions:
+                if check == "open-range":
+                    violation = _open_range(rule, permission, low, high)
+                elif context.inventory.partial_view:
+                    violation = None
+                else:
+                    violation = _stale(context, rule, permission, low, high)
+                if violation is not None:
+                    yield violation
+
+
+def _open_range(rule: FirewallRule, permission: Permission, low: int, high: int) -> Violation | None:
+    if not rule.sources.covers_everything():
+        return None
+    if permission.protocol not in (ALL, "tcp", "udp", "sctp") or not permission.covers(permission.protocol, low, high):
+        return None
+    return Violation(
+        path=permission.path or None,
+        variables={
+            "rule": rule.name,
+            "permission": permission.describe(),
+            "sources": rule.sources.describe(),
+            "reason": "",
+        },
+        identity=permission.describe(),
+    )
+
+
+def _stale(context: CheckContext, rule: FirewallRule, permission: Permission, low: int, high: int) -> Violation | None:
+    if permission.ports is None or permission.protocol == ALL:
+        return None
+    inside = [r for r in permission.ports if r.high >= low and r.low <= high]
+    if not inside or permission.covers(permission.protocol, low, high):
+        return None
+    claims = context.inventory.nodeport_claims
+    if any(port in r for r in inside for port in claims):
+        return None
+    return Violation(
+        path=permission.path or None,
+        variables={
+            "rule": rule.name,
+            "permission": permission.describe(),
+            "sources": rule.sources.describe(),
+            "reason": "",
+        },
+        identity=permission.describe(),
+    )
