@@ -25,15 +25,16 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def _port_range(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[int, int] | None:
+def _port_range(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     from svclint.engine.params import parse_port_range
 
     if value is None:
         return None
     try:
-        return parse_port_range(value)
+        parse_port_range(value)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
+    return value
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -48,25 +49,20 @@ def cli() -> None:
     "-f",
     "--format",
     "output_format",
-    default="text",
-    show_default=True,
-    type=click.Choice(["text", "sarif"]),
-    help="Report format.",
+    type=click.Choice(["text", "sarif", "json", "github", "gitlab"]),
+    help="Report format.  [default: text]",
 )
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Write the report to FILE.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
 @click.option(
     "--node-port-range",
     callback=_port_range,
     metavar="LO-HI",
-    default=None,
     help="The cluster's --service-node-port-range.  [default: 30000-32767]",
 )
 @click.option(
     "--fail-on",
     type=click.Choice(["error", "warning", "note", "never"]),
-    default="error",
-    show_default=True,
-    help="Lowest severity that makes the exit code 1.",
+    help="Lowest severity that makes the exit code 1.  [default: error]",
 )
 @click.option(
     "--rules",
@@ -80,12 +76,16 @@ def cli() -> None:
 @click.option("--stdin-filename", metavar="NAME", help="The path to report for input read from '-'.")
 @click.option(
     "--context",
-    "context_paths",
     multiple=True,
     metavar="PATH",
     help="Load manifests for cross-resource checks without reporting on them (repeatable).",
 )
-@click.option("--require-firewall", is_flag=True, help="Check that firewall rules open every NodePort (SVC401-SVC405).")
+@click.option(
+    "--require-firewall",
+    is_flag=True,
+    default=None,
+    help="Check that firewall rules open every NodePort (SVC401-SVC405).",
+)
 @click.option(
     "--firewall-rules",
     "firewall_files",
@@ -110,83 +110,72 @@ def cli() -> None:
     metavar="ID",
     help="AWS security group (id or name) of the nodes; default: every group read.",
 )
+@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), help="Configuration file.")
+@click.option("--no-config", is_flag=True, help="Ignore configuration files.")
+@click.option(
+    "--show-suppressed/--hide-suppressed",
+    default=None,
+    help="Show suppressed findings in text output.  [default: hide]",
+)
+@click.option(
+    "--baseline",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Report only findings that are not in this baseline.",
+)
+@click.option(
+    "--write-baseline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Record today's findings in FILE (exit 0) for adopting svclint in an existing repository.",
+)
 @click.option(
     "--max-file-size",
     type=click.IntRange(min=1),
-    default=32,
-    show_default=True,
     metavar="MIB",
-    help="Files larger than this many MiB are reported and not linted.",
+    help="Files larger than this many MiB are reported and not linted.  [default: 32]",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write svclint's validation cache.")
-def lint(
-    paths: tuple[str, ...],
-    output_format: str,
-    output: str | None,
-    node_port_range: tuple[int, int] | None,
-    fail_on: str,
-    rule_dirs: tuple[Path, ...],
-    enable: tuple[str, ...],
-    disable: tuple[str, ...],
-    stdin_filename: str | None,
-    context_paths: tuple[str, ...],
-    require_firewall: bool,
-    firewall_files: tuple[str, ...],
-    client_ranges: tuple[str, ...],
-    firewall_network: str | None,
-    node_tags: tuple[str, ...],
-    security_groups: tuple[str, ...],
-    max_file_size: int,
-    no_cache: bool,
-) -> None:
+def lint(**options: Any) -> None:
     """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""
-    from svclint.engine.params import DEFAULT_NODE_PORT_RANGE
+    from svclint.baseline import BaselineError, write_baseline
+    from svclint.config import ConfigFileError
     from svclint.engine.ruleset import RuleError
-    from svclint.firewall.model import FirewallSettings, parse_network
     from svclint.model import Severity
+    from svclint.options import CommandLine, check_rule_names, resolve
     from svclint.reporters import Report, renderer
-    from svclint.run import ConfigError, LintSettings
+    from svclint.run import ConfigError, load_all_rules
     from svclint.run import lint as run_lint
     from svclint.sources import SourceError
 
+    cli_options = CommandLine(**options)
     try:
-        firewall = FirewallSettings(
-            network=firewall_network,
-            node_tags=frozenset(node_tags),
-            security_groups=frozenset(security_groups),
-            client_ranges=tuple(parse_network(c) for c in client_ranges),
-        )
-    except ValueError as err:
-        raise click.BadParameter(str(err), param_hint="--firewall-client-range") from None
-    settings = LintSettings(
-        paths=paths,
-        context=context_paths,
-        stdin_filename=stdin_filename,
-        node_port_range=node_port_range or DEFAULT_NODE_PORT_RANGE,
-        rule_dirs=rule_dirs,
-        enable=enable,
-        disable=disable,
-        max_file_bytes=max_file_size * 1024 * 1024,
-        use_cache=not no_cache,
-        require_firewall=require_firewall,
-        firewall_files=firewall_files,
-        firewall=firewall,
-    )
-    try:
-        result = run_lint(settings)
+        resolved = resolve(cli_options, Path.cwd())
+        rules = load_all_rules(resolved.settings)
+        check_rule_names(resolved.config, rules)
+        result = run_lint(resolved.settings, rules)
+        if cli_options.write_baseline is not None:
+            count = write_baseline(cli_options.write_baseline, result.findings)
+            click.echo(f"svclint: wrote {count} findings to the baseline {cli_options.write_baseline}", err=True)
+            sys.exit(EXIT_CLEAN)
     except RuleError as err:
         for problem in err.problems:
             click.echo(f"svclint: rule error: {problem}", err=True)
         sys.exit(EXIT_ERROR)
-    except (ConfigError, SourceError) as err:
+    except (ConfigError, ConfigFileError, SourceError, BaselineError) as err:
         fail(str(err))
+    output = cli_options.output
     color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    report = Report(result.findings, result.rules, result.stats, color=color)
-    text = renderer(output_format)(report)
-    _write(text, output)
-    if fail_on == "never":
+    report = Report(
+        result.findings,
+        result.rules,
+        result.stats,
+        color=color,
+        show_suppressed=resolved.show_suppressed,
+        suppressions=result.suppressions,
+    )
+    _write(renderer(resolved.output_format)(report), output)
+    if resolved.fail_on == "never":
         sys.exit(EXIT_CLEAN)
-    threshold = Severity.parse(fail_on)
+    threshold = Severity.parse(resolved.fail_on)
     failing = any(f.severity >= threshold for f in result.findings if f.suppression is None)
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 

@@ -1,18 +1,191 @@
-"""Configuration: `.svclint.yaml` or `[tool.svclint]` in pyproject.toml, merged under the command line's flags."""
+"""Configuration: `.svclint.yaml` (or `.svclint.yml`), or `[tool.svclint]` in pyproject.toml.
+
+The nearest one from the working directory upward is used, unless `--config` names one. It is validated against
+svclint/schemas/config.schema.json; a wrong key or value is a configuration error (exit 2) that names the file,
+the line and the column. Command-line flags override it.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import re
+import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from svclint import __version__
+from svclint.cache import ValidationCache
 from svclint.engine.params import parse_port_range
 from svclint.firewall.model import FirewallSettings, parse_network
-from svclint.model import Severity
+from svclint.model import FieldPath, Severity
+from svclint.parsing.loader import LoadOptions, load_bytes
+
+CONFIG_FILES = (".svclint.yaml", ".svclint.yml")
+_LIMIT = 1024 * 1024
 
 
 class ConfigFileError(Exception):
-    """A configuration value that cannot be used (exit 2); the message names the file and place."""
+    """A configuration file that cannot be used (exit 2): `path:line:col: what is wrong`."""
+
+
+@dataclass(frozen=True)
+class ConfigFile:
+    path: Path
+    data: dict[str, Any]
+    positions: Any  # FieldPath -> (line, column)
+
+    def where(self, path: FieldPath) -> str:
+        line, column = self.positions(path)
+        return f"{self.path}:{line}:{column}"
+
+
+@cache
+def config_schema() -> dict[str, Any]:
+    text = (resources.files("svclint") / "schemas" / "config.schema.json").read_text(encoding="utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+def find_config(start: Path) -> Path | None:
+    """The nearest .svclint.yaml/.svclint.yml, or pyproject.toml with a [tool.svclint] table, from start up."""
+    for folder in [start, *start.parents]:
+        for name in CONFIG_FILES:
+            candidate = folder / name
+            if candidate.is_file():
+                return candidate
+        pyproject = folder / "pyproject.toml"
+        if pyproject.is_file() and _has_svclint_table(pyproject):
+            return pyproject
+    return None
+
+
+def _has_svclint_table(path: Path) -> bool:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    return re.search(r"^\s*\[tool\.svclint(\.|\])", text, re.MULTILINE) is not None
+
+
+def load_config(path: Path, cache_store: ValidationCache | None = None) -> ConfigFile:
+    try:
+        raw = path.read_bytes()
+    except OSError as err:
+        raise ConfigFileError(f"{path}: cannot read configuration: {err.strerror}") from None
+    config = _load_toml(path, raw) if path.suffix == ".toml" else _load_yaml(path, raw)
+    digest = hashlib.sha256(__version__.encode() + json.dumps(config_schema()).encode() + raw).hexdigest()
+    if cache_store is None or not cache_store.seen(digest):
+        _validate(config)
+        if cache_store is not None:
+            cache_store.add(digest)
+            cache_store.save()
+    return config
+
+
+def _load_yaml(path: Path, raw: bytes) -> ConfigFile:
+    loaded = load_bytes(str(path), raw, LoadOptions(max_file_bytes=_LIMIT, forbid_tags=True, objects=False))
+    if loaded.problems:
+        problem = loaded.problems[0]
+        raise ConfigFileError(f"{path}:{problem.span.start_line}:{problem.span.start_col}: {problem.message}")
+    if not loaded.documents:
+        return ConfigFile(path, {}, lambda _: (1, 1))
+    document = loaded.documents[0]
+    if len(loaded.documents) > 1 or not isinstance(document.data, dict):
+        raise ConfigFileError(f"{path}:1:1: the configuration must be one YAML mapping")
+
+    def positions(field_path: FieldPath) -> tuple[int, int]:
+        span = document.locate(field_path)
+        return span.start_line, span.start_col
+
+    return ConfigFile(path, document.data, positions)
+
+
+def _load_toml(path: Path, raw: bytes) -> ConfigFile:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+    text = raw.decode("utf-8", errors="replace")
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigFileError(f"{path}: {err}") from None
+    table = data.get("tool", {}).get("svclint", {})
+    if not isinstance(table, dict):
+        raise ConfigFileError(f"{path}: [tool.svclint] must be a table")
+    return ConfigFile(path, table, lambda field_path: _toml_position(text, field_path))
+
+
+def _toml_position(text: str, path: FieldPath) -> tuple[int, int]:
+    """The line of a key of [tool.svclint] (or of a sub-table like [tool.svclint.firewall]); TOML parsers keep
+    no positions, so svclint finds the key's line in the text. Falls back to the table's header."""
+    keys = [str(p) for p in path if isinstance(p, str)]
+    header = re.compile(r"^\s*\[\s*tool\.svclint((?:\.[A-Za-z0-9_-]+)*)\s*\]")
+    table: list[str] | None = None
+    fallback = (1, 1)
+    for number, line in enumerate(text.splitlines(), start=1):
+        match = header.match(line)
+        if match:
+            table = [part for part in match.group(1).split(".") if part]
+            if table == keys[: len(table)] and fallback == (1, 1):
+                fallback = (number, 1)
+            continue
+        if line.lstrip().startswith("["):
+            table = None
+            continue
+        if table is None:
+            continue
+        rest = keys[len(table) :]
+        if keys[: len(table)] == table and rest:
+            key = re.match(r"^\s*[\"']?([A-Za-z0-9_-]+)[\"']?\s*=", line)
+            if key and key.group(1) == rest[0]:
+                return number, line.index(key.group(1)) + 1
+    return fallback
+
+
+def _validate(config: ConfigFile) -> None:
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import best_match
+
+    errors = list(Draft202012Validator(config_schema()).iter_errors(config.data))
+    if errors:
+        error = best_match(errors)
+        path = tuple(error.absolute_path)
+        dotted = ".".join(str(p) for p in path) or "(top)"
+        message = error.message
+        if error.validator == "additionalProperties":
+            message = _unknown_key(error)
+            unknown = _unknown_keys(error)
+            if unknown:
+                path = (*path, unknown[0])
+        raise ConfigFileError(f"{config.where(path)}: {dotted}: {message}")
+    for key in ("node-port-range",):
+        if key in config.data:
+            try:
+                parse_port_range(str(config.data[key]))
+            except ValueError as err:
+                raise ConfigFileError(f"{config.where((key,))}: {key}: {err}") from None
+    for index, cidr in enumerate(config.data.get("firewall", {}).get("client-ranges", [])):
+        try:
+            parse_network(cidr)
+        except ValueError as err:
+            raise ConfigFileError(f"{config.where(('firewall', 'client-ranges', index))}: {err}") from None
+
+
+def _unknown_keys(error: Any) -> list[str]:
+    allowed = error.schema.get("properties", {})
+    return [key for key in error.instance if key not in allowed]
+
+
+def _unknown_key(error: Any) -> str:
+    unknown = _unknown_keys(error)
+    allowed = ", ".join(sorted(error.schema.get("properties", {})))
+    return f"unknown key {unknown[0]!r} (known keys: {allowed})" if unknown else error.message
 
 
 def settings_from_mapping(config: Mapping[str, Any], base: Path) -> dict[str, Any]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from svclint.baseline import apply_baseline, read_baseline
 from svclint.cache import ValidationCache, default_cache_dir
 from svclint.document import Resource
 from svclint.engine.evaluate import ActiveRule, Engine, activate
@@ -21,6 +22,7 @@ from svclint.parsing.build import StructureProblem
 from svclint.parsing.loader import FileStats, LoadedFile, LoadOptions, load_bytes
 from svclint.partial import kustomize_patch_files, looks_like_fragment
 from svclint.sources import Source, collect, read_stdin, source_key
+from svclint.suppress import Directive, SuppressionStats, apply_suppressions, collect_directives, unused
 
 
 class ConfigError(Exception):
@@ -43,6 +45,8 @@ class LintSettings:
     require_firewall: bool = False
     firewall_files: Sequence[str] = ()
     firewall: FirewallSettings = field(default_factory=FirewallSettings)
+    baseline: Path | None = None
+    switches: Sequence[tuple[str, bool]] = ()  # (rule, on) from the command line, applied after enable/disable
 
 
 FIREWALL_RULES = ("SVC401", "SVC402", "SVC403", "SVC404", "SVC405")
@@ -72,18 +76,24 @@ class RunResult:
     findings: list[Finding]
     rules: list[ActiveRule]
     stats: RunStats
+    suppressions: SuppressionStats = field(default_factory=SuppressionStats)
 
 
 def select_rules(rules: Sequence[Rule], settings: LintSettings) -> list[Rule]:
     by_key = {key: rule for rule in rules for key in (rule.id, rule.name)}
-    for key in [*settings.enable, *settings.disable, *settings.severities]:
+    switches = [*((key, True) for key in settings.enable), *((key, False) for key in settings.disable)]
+    switches += list(settings.switches)
+    for key in [*(key for key, _ in switches), *settings.severities]:
         if key not in by_key:
             raise ConfigError(f"unknown rule {key!r} (see `svclint rules`)")
     enabled = {rule.id for rule in rules if rule.enabled}
     if settings.require_firewall:
         enabled |= {rule_id for rule_id in FIREWALL_RULES if rule_id in by_key}
-    enabled |= {by_key[key].id for key in settings.enable}
-    enabled -= {by_key[key].id for key in settings.disable}
+    for key, on in switches:
+        if on:
+            enabled.add(by_key[key].id)
+        else:
+            enabled.discard(by_key[key].id)
     return [rule for rule in rules if rule.id in enabled]
 
 
@@ -148,8 +158,32 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
         if resource.reported:
             stats.resources += 1
             findings.extend(engine.check(resource))
+
+    suppression_stats = SuppressionStats()
+    rule_ids = {key: rule.id for rule in all_rules for key in (rule.id, rule.name)}
+    reported_files = [loaded for loaded, is_reported in loaded_files if is_reported]
+    directives = collect_directives(reported_files, resources, rule_ids)
+    findings = apply_suppressions(findings, directives, suppression_stats)
+    unused_rule = by_name.get("unused-suppression")
+    if unused_rule is not None:
+        findings.extend(_unused_findings(unused(directives, frozenset(a.rule.id for a in active)), unused_rule))
+    if settings.baseline is not None:
+        findings, suppression_stats.baseline = apply_baseline(findings, read_baseline(settings.baseline))
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, active, stats)
+    return RunResult(findings, active, stats, suppression_stats)
+
+
+def _unused_findings(problems: Iterable[tuple[Directive, str]], active: ActiveRule) -> Iterable[Finding]:
+    for directive, message in problems:
+        yield Finding(
+            rule_id=active.rule.id,
+            rule_name=active.rule.name,
+            severity=active.severity,
+            message=message,
+            location=directive.location,
+            resource=directive.resource,
+            identity=(active.rule.id, directive.origin, directive.text),
+        )
 
 
 @dataclass

@@ -34,7 +34,7 @@ def _run(tmp_path: Path, rule: Any, example: Any) -> tuple[list[Any], bytes | st
         settings["context"] = ("context",)
     settings["enable"] = (*settings.get("enable", ()), rule.id)
     result = run_files(tmp_path, files, paths=paths, **settings)
-    return result.findings, content
+    return [f for f in result.findings if f.suppression is None], content
 
 
 def _marked_lines(example: Any, content: str | bytes) -> list[int]:

@@ -57,8 +57,8 @@ class LoadedFile:
     resources: list[Resource] = field(default_factory=list)
     problems: list[StructureProblem] = field(default_factory=list)
     stats: FileStats = field(default_factory=FileStats)
-    # Lines (1-based) holding an svclint comment, for in-source suppressions.
-    directive_lines: dict[int, str] = field(default_factory=dict)
+    # `# svclint: ...` comments, for in-source suppressions.
+    comments: list[DirectiveComment] = field(default_factory=list)
 
 
 class _Composer(CParser):  # type: ignore[misc]
@@ -108,7 +108,7 @@ def load_text(path: str, text: str, options: LoadOptions, loaded: LoadedFile | N
         loaded.problems.append(_template_problem(text))
         return loaded
     if "svclint:" in text:
-        loaded.directive_lines = _directive_lines(text)
+        loaded.comments = directive_comments(text)
     index = 0
     for chunk in chunks:
         if not has_content(chunk.text):
@@ -355,12 +355,43 @@ def _template_problem(text: str) -> StructureProblem:
     )
 
 
-_DIRECTIVE = re.compile(r"#\s*svclint:[^\r\n]*")
+_DIRECTIVE = re.compile(r"#[ \t]*svclint:[^\r\n]*")
 
 
-def _directive_lines(text: str) -> dict[int, str]:
-    lines: dict[int, str] = {}
-    for match in _DIRECTIVE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
-        lines[line] = match.group()
-    return lines
+@dataclass(frozen=True, slots=True)
+class DirectiveComment:
+    """A `# svclint: ...` comment: where it is, and which line it speaks about."""
+
+    line: int
+    col: int
+    text: str  # from "svclint:" on
+    target_line: int  # its own line, or for a comment alone on its line, the next line with content
+
+
+def directive_comments(text: str) -> list[DirectiveComment]:
+    lines = text.splitlines()
+    found = []
+    for number, line in enumerate(lines, start=1):
+        if "svclint:" not in line:
+            continue
+        match = _DIRECTIVE.search(line)
+        if match is None or not _is_comment(line, match.start()):
+            continue
+        target = number
+        if not line[: match.start()].strip():
+            target = next(
+                (n for n in range(number + 1, len(lines) + 1) if lines[n - 1].strip() and not
+                 lines[n - 1].lstrip().startswith("#")),
+                number,
+            )  # fmt: skip
+        body = match.group()[1:].strip()
+        found.append(DirectiveComment(number, match.start() + 1, body, target))
+    return found
+
+
+def _is_comment(line: str, position: int) -> bool:
+    """`#` starts a comment at the start of a line or after a blank, outside quotes (a good approximation)."""
+    before = line[:position]
+    if before and not before[-1].isspace():
+        return False
+    return before.count('"') % 2 == 0 and before.count("'") % 2 == 0

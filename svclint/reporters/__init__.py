@@ -7,7 +7,7 @@ from importlib import import_module
 
 from svclint.reporters.base import Report
 
-FORMATS = ("text", "sarif")
+FORMATS = ("text", "sarif", "json", "github", "gitlab")
 
 
 def renderer(name: str) -> Callable[[Report], str]:

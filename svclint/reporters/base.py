@@ -8,6 +8,7 @@ from pathlib import Path
 from svclint.engine.evaluate import ActiveRule
 from svclint.model import Finding
 from svclint.run import RunStats
+from svclint.suppress import SuppressionStats
 
 
 @dataclass
@@ -18,6 +19,7 @@ class Report:
     root: Path = field(default_factory=Path.cwd)  # what relative paths are relative to (SARIF %SRCROOT%)
     color: bool = False
     show_suppressed: bool = False
+    suppressions: SuppressionStats = field(default_factory=SuppressionStats)
 
     def visible(self) -> list[Finding]:
         if self.show_suppressed:

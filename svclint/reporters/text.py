@@ -43,8 +43,7 @@ def _summary(report: Report, shown: list[Finding]) -> str:
         notes.append(f"{stats.not_kubernetes} not Kubernetes objects")
     if notes:
         checked += " (" + ", ".join(notes) + ")"
-    hidden = sum(1 for f in report.findings if f.suppression is not None) if not report.show_suppressed else 0
-    suffix = f"; {hidden} suppressed" if hidden else ""
+    suffix = _suppressed_note(report)
     active = [f for f in shown if f.suppression is None]
     if not active:
         return f"No problems found; {checked}{suffix}."
@@ -56,6 +55,21 @@ def _summary(report: Report, shown: list[Finding]) -> str:
         f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} "
         f"file{'s' if files != 1 else ''}; {checked}{suffix}."
     )
+
+
+def _suppressed_note(report: Report) -> str:
+    """`; 3 suppressed (1 without a reason, 2 by the baseline, hidden)`, or nothing."""
+    suppressed = sum(1 for f in report.findings if f.suppression is not None)
+    if not suppressed:
+        return ""
+    details = []
+    if report.suppressions.without_reason:
+        details.append(f"{report.suppressions.without_reason} without a reason")
+    if report.suppressions.baseline:
+        details.append(f"{report.suppressions.baseline} by the baseline")
+    if not report.show_suppressed:
+        details.append("hidden: --show-suppressed shows them")
+    return f"; {suppressed} suppressed ({', '.join(details)})"
 
 
 def _paint(text: str, style: str, color: bool) -> str:

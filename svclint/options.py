@@ -1,0 +1,118 @@
+"""What a run does: the command line's options over the configuration file's, over the defaults."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from svclint.cache import ValidationCache, default_cache_dir
+from svclint.config import ConfigFile, find_config, load_config, settings_from_mapping
+from svclint.engine.params import parse_port_range
+from svclint.engine.ruleset import Rule
+from svclint.firewall.model import FirewallSettings, parse_network
+from svclint.run import ConfigError, LintSettings
+
+
+@dataclass
+class CommandLine:
+    """The options given to `svclint lint`; None (or empty) where the user gave nothing."""
+
+    paths: tuple[str, ...]
+    output_format: str | None = None
+    output: str | None = None
+    node_port_range: str | None = None
+    fail_on: str | None = None
+    rule_dirs: tuple[Path, ...] = ()
+    enable: tuple[str, ...] = ()
+    disable: tuple[str, ...] = ()
+    stdin_filename: str | None = None
+    context: tuple[str, ...] = ()
+    require_firewall: bool | None = None
+    firewall_files: tuple[str, ...] = ()
+    client_ranges: tuple[str, ...] = ()
+    firewall_network: str | None = None
+    node_tags: tuple[str, ...] = ()
+    security_groups: tuple[str, ...] = ()
+    max_file_size: int | None = None
+    no_cache: bool = False
+    config: Path | None = None
+    no_config: bool = False
+    show_suppressed: bool | None = None
+    baseline: Path | None = None
+    write_baseline: Path | None = None
+
+
+@dataclass
+class Resolved:
+    settings: LintSettings
+    fail_on: str = "error"
+    output_format: str = "text"
+    show_suppressed: bool = False
+    config: ConfigFile | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def resolve(cli: CommandLine, cwd: Path) -> Resolved:
+    cache = ValidationCache(default_cache_dir()) if not cli.no_cache else None
+    config: ConfigFile | None = None
+    if cli.config is not None:
+        config = load_config(cli.config, cache)
+    elif not cli.no_config:
+        found = find_config(cwd)
+        config = load_config(found, cache) if found is not None else None
+    data = config.data if config is not None else {}
+    base = config.path.parent if config is not None else cwd
+    settings = LintSettings(paths=cli.paths, use_cache=not cli.no_cache, **settings_from_mapping(data, base))
+
+    changes: dict[str, Any] = {"stdin_filename": cli.stdin_filename}
+    if cli.node_port_range is not None:
+        changes["node_port_range"] = parse_port_range(cli.node_port_range)
+    if cli.max_file_size is not None:
+        changes["max_file_bytes"] = cli.max_file_size * 1024 * 1024
+    changes["rule_dirs"] = (*settings.rule_dirs, *cli.rule_dirs)
+    changes["context"] = (*settings.context, *cli.context)
+    changes["switches"] = (*((r, True) for r in cli.enable), *((r, False) for r in cli.disable))
+    if cli.require_firewall is not None:
+        changes["require_firewall"] = cli.require_firewall
+    changes["firewall_files"] = (*settings.firewall_files, *cli.firewall_files)
+    changes["firewall"] = _firewall(settings.firewall, cli)
+    baseline = cli.baseline
+    if baseline is None and "baseline" in data and cli.write_baseline is None:
+        baseline = base / str(data["baseline"])
+    changes["baseline"] = baseline
+    return Resolved(
+        settings=replace(settings, **changes),
+        fail_on=cli.fail_on or data.get("fail-on", "error"),
+        output_format=cli.output_format or data.get("format", "text"),
+        show_suppressed=cli.show_suppressed if cli.show_suppressed is not None else data.get("show-suppressed", False),
+        config=config,
+    )
+
+
+def _firewall(configured: FirewallSettings, cli: CommandLine) -> FirewallSettings:
+    try:
+        clients = tuple(parse_network(c) for c in cli.client_ranges)
+    except ValueError as err:
+        raise ConfigError(f"--firewall-client-range: {err}") from None
+    return FirewallSettings(
+        network=cli.firewall_network or configured.network,
+        node_tags=frozenset(cli.node_tags) or configured.node_tags,
+        node_accounts=configured.node_accounts,
+        security_groups=frozenset(cli.security_groups) or configured.security_groups,
+        client_ranges=clients or configured.client_ranges,
+    )
+
+
+def check_rule_names(config: ConfigFile | None, rules: list[Rule]) -> None:
+    """Rules named in the configuration must exist: the error points at the name in the file."""
+    if config is None:
+        return
+    known = {key for rule in rules for key in (rule.id, rule.name)}
+    for key in ("enable", "disable"):
+        for index, name in enumerate(config.data.get(key, [])):
+            if name not in known:
+                raise ConfigError(f"{config.where((key, index))}: unknown rule {name!r} (see `svclint rules`)")
+    for name in config.data.get("severity", {}):
+        if name not in known:
+            raise ConfigError(f"{config.where(('severity', name))}: unknown rule {name!r} (see `svclint rules`)")
