@@ -37,10 +37,10 @@ class ConfigFileError(Exception):
 class ConfigFile:
     path: Path
     data: dict[str, Any]
-    positions: Any  # FieldPath -> (line, column)
+    positions: Any  # (FieldPath, at_key) -> (line, column)
 
-    def where(self, path: FieldPath) -> str:
-        line, column = self.positions(path)
+    def where(self, path: FieldPath, key: bool = False) -> str:
+        line, column = self.positions(path, key)
         return f"{self.path}:{line}:{column}"
 
 
@@ -93,13 +93,13 @@ def _load_yaml(path: Path, raw: bytes) -> ConfigFile:
         problem = loaded.problems[0]
         raise ConfigFileError(f"{path}:{problem.span.start_line}:{problem.span.start_col}: {problem.message}")
     if not loaded.documents:
-        return ConfigFile(path, {}, lambda _: (1, 1))
+        return ConfigFile(path, {}, lambda _path, _key: (1, 1))
     document = loaded.documents[0]
     if len(loaded.documents) > 1 or not isinstance(document.data, dict):
         raise ConfigFileError(f"{path}:1:1: the configuration must be one YAML mapping")
 
-    def positions(field_path: FieldPath) -> tuple[int, int]:
-        span = document.locate(field_path)
+    def positions(field_path: FieldPath, key: bool) -> tuple[int, int]:
+        span = (document.key_span(field_path) if key else None) or document.locate(field_path)
         return span.start_line, span.start_col
 
     return ConfigFile(path, document.data, positions)
@@ -118,7 +118,7 @@ def _load_toml(path: Path, raw: bytes) -> ConfigFile:
     table = data.get("tool", {}).get("svclint", {})
     if not isinstance(table, dict):
         raise ConfigFileError(f"{path}: [tool.svclint] must be a table")
-    return ConfigFile(path, table, lambda field_path: _toml_position(text, field_path))
+    return ConfigFile(path, table, lambda field_path, _key: _toml_position(text, field_path))
 
 
 def _toml_position(text: str, path: FieldPath) -> tuple[int, int]:
@@ -156,14 +156,16 @@ def _validate(config: ConfigFile) -> None:
     if errors:
         error = best_match(errors)
         path = tuple(error.absolute_path)
-        dotted = ".".join(str(p) for p in path) or "(top)"
+        where = ".".join(str(p) for p in path)
         message = error.message
+        at_key = False
         if error.validator == "additionalProperties":
             message = _unknown_key(error)
             unknown = _unknown_keys(error)
             if unknown:
-                path = (*path, unknown[0])
-        raise ConfigFileError(f"{config.where(path)}: {dotted}: {message}")
+                path, at_key = (*path, unknown[0]), True
+        prefix = f"{where}: " if where else ""
+        raise ConfigFileError(f"{config.where(path, at_key)}: {prefix}{message}")
     for key in ("node-port-range",):
         if key in config.data:
             try:

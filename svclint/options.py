@@ -115,4 +115,5 @@ def check_rule_names(config: ConfigFile | None, rules: list[Rule]) -> None:
                 raise ConfigError(f"{config.where((key, index))}: unknown rule {name!r} (see `svclint rules`)")
     for name in config.data.get("severity", {}):
         if name not in known:
-            raise ConfigError(f"{config.where(('severity', name))}: unknown rule {name!r} (see `svclint rules`)")
+            where = config.where(("severity", name), key=True)
+            raise ConfigError(f"{where}: unknown rule {name!r} (see `svclint rules`)")
