@@ -5,6 +5,7 @@ tests/test_docs.py fails when a page differs from what this writes, so the pages
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -36,6 +37,110 @@ def _index(rules: list[Rule]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def configuration_page(schema: dict[str, object]) -> str:
+    """docs/configuration.md, from svclint/schemas/config.schema.json."""
+    lines = [
+        "# Configuration reference",
+        "",
+        "Generated from `svclint/schemas/config.schema.json` by `python -m svclint.docgen`; do not edit by hand.",
+        "",
+        "svclint reads the nearest `.svclint.yaml` (or `.svclint.yml`), or the `[tool.svclint]` table of",
+        "`pyproject.toml`, from the working directory upward; `--config FILE` names one and `--no-config` ignores",
+        "them. Flags override the file. The file is validated against the schema above: an unknown key or a bad",
+        "value stops the run with exit code 2 and `file:line:column: what is wrong`. Relative paths are relative to",
+        "the file.",
+        "",
+        "```yaml",
+        "# .svclint.yaml",
+        "node-port-range: 30000-32767",
+        "fail-on: warning",
+        "disable: [node-port-for-external-access]",
+        "severity:",
+        "  SVC305: warning",
+        "context: [k8s/]",
+        "exclude: ['charts/*']",
+        "firewall:",
+        "  require: true",
+        "  node-tags: [gke-prod-node]",
+        "```",
+        "",
+        "```toml",
+        "# pyproject.toml",
+        "[tool.svclint]",
+        'node-port-range = "30000-32767"',
+        'disable = ["node-port-for-external-access"]',
+        "",
+        "[tool.svclint.firewall]",
+        "require = true",
+        "```",
+        "",
+        "| key | type | default | meaning |",
+        "| --- | --- | --- | --- |",
+    ]
+    lines += _schema_rows(schema, "")
+    return "\n".join(lines) + "\n"
+
+
+def _schema_rows(schema: dict[str, object], prefix: str) -> list[str]:
+    rows = []
+    properties = schema.get("properties", {})
+    assert isinstance(properties, dict)
+    for key, spec in properties.items():
+        assert isinstance(spec, dict)
+        kind = _type_of(spec)
+        default = f"`{json.dumps(spec['default'])}`" if "default" in spec else ""
+        description = str(spec.get("description", "")).replace("|", "\\|")
+        rows.append(f"| `{prefix}{key}` | {kind} | {default} | {description} |")
+        if spec.get("type") == "object" and "properties" in spec:
+            rows += _schema_rows(spec, f"{prefix}{key}.")
+    return rows
+
+
+def _type_of(spec: dict[str, object]) -> str:
+    if "enum" in spec:
+        values = spec["enum"]
+        assert isinstance(values, list)
+        return " \\| ".join(f"`{v}`" for v in values)
+    kind = spec.get("type", "any")
+    if kind == "array":
+        items = spec.get("items", {})
+        assert isinstance(items, dict)
+        return f"list of {items.get('type', 'any')}"
+    if kind == "object" and "additionalProperties" in spec and isinstance(spec["additionalProperties"], dict):
+        return "map of rule to severity"
+    return str(kind)
+
+
+def functions_page() -> str:
+    """docs/functions.md: the check functions rules can name, with their options' schemas."""
+    from svclint.functions import REGISTRY
+
+    lines = [
+        "# Check functions",
+        "",
+        "Generated from the function registry by `python -m svclint.docgen`; do not edit by hand.",
+        "A rule names one of these in `then.function` and passes `then.functionOptions`, which are validated",
+        "against the schema shown (a wrong option is a rule-file error with its line and column). Options may use",
+        "`{{params.nodePortRange.min}}`, `{{params.nodePortRange.max}}`, `{{params.nodePortRange.staticBandEnd}}`",
+        "and `{{params.nodePortRange.text}}`; a placeholder that is the whole value keeps its type.",
+        "",
+    ]
+    for name in sorted(REGISTRY):
+        function = REGISTRY[name]
+        lines += [f"## `{name}`", "", function.description, ""]
+        facts = []
+        if function.provides:
+            facts.append("Message variables: " + ", ".join(f"`{{{{{v}}}}}`" for v in sorted(function.provides)) + ".")
+        if function.accepts_missing:
+            facts.append("Also called for fields that are absent.")
+        if function.needs_inventory:
+            facts.append("Cross-resource: asks the inventory of the whole run.")
+        if facts:
+            lines += [" ".join(facts), ""]
+        lines += ["```json", json.dumps(function.options_schema, indent=2), "```", ""]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     from svclint.run import LintSettings, load_all_rules
 
@@ -48,7 +153,11 @@ def main(argv: list[str] | None = None) -> int:
             stale.unlink()
     for name, text in pages.items():
         (target / name).write_text(text, encoding="utf-8")
-    print(f"wrote {len(pages)} pages to {target}")
+    from svclint.config import config_schema
+
+    (target.parent / "configuration.md").write_text(configuration_page(config_schema()), encoding="utf-8")
+    (target.parent / "functions.md").write_text(functions_page(), encoding="utf-8")
+    print(f"wrote {len(pages)} rule pages to {target} and {target.parent / 'configuration.md'}")
     return 0
 
 
