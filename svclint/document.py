@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from svclint.model import FieldPath, ResourceRef, Span
@@ -80,36 +80,32 @@ class Resource:
     synthetic_kind: str | None = None
     synthetic_name: str | None = None
 
-    @property
-    def kind(self) -> str:
-        if self.synthetic_kind is not None:
-            return self.synthetic_kind
-        kind = self.data.get("kind")
-        return kind if isinstance(kind, str) else ""
+    # Identity, read once: rules and the inventory ask for it many times.
+    kind: str = field(init=False)
+    api_version: str = field(init=False)
+    name: str = field(init=False)
+    namespace: str = field(init=False)
 
-    @property
-    def api_version(self) -> str:
-        value = self.data.get("apiVersion")
-        return value if isinstance(value, str) else ""
-
-    @property
-    def name(self) -> str:
+    def __post_init__(self) -> None:
+        data = self.data
+        kind = data.get("kind")
+        self.kind = self.synthetic_kind or (kind if isinstance(kind, str) else "")
+        version = data.get("apiVersion")
+        self.api_version = version if isinstance(version, str) else ""
+        metadata = data.get("metadata")
+        metadata = metadata if isinstance(metadata, dict) else {}
+        name, generate = metadata.get("name"), metadata.get("generateName")
         if self.synthetic_name is not None:
-            return self.synthetic_name
-        metadata = self.data.get("metadata")
-        name = metadata.get("name") if isinstance(metadata, dict) else None
-        if isinstance(name, str) and name:
-            return name
-        generate = metadata.get("generateName") if isinstance(metadata, dict) else None
-        return f"{generate}*" if isinstance(generate, str) and generate else "<unnamed>"
-
-    @property
-    def namespace(self) -> str:
+            self.name = self.synthetic_name
+        elif isinstance(name, str) and name:
+            self.name = name
+        else:
+            self.name = f"{generate}*" if isinstance(generate, str) and generate else "<unnamed>"
+        namespace = metadata.get("namespace")
         if self.synthetic_kind is not None:
-            return "-"
-        metadata = self.data.get("metadata")
-        namespace = metadata.get("namespace") if isinstance(metadata, dict) else None
-        return namespace if isinstance(namespace, str) and namespace else DEFAULT_NAMESPACE
+            self.namespace = "-"
+        else:
+            self.namespace = namespace if isinstance(namespace, str) and namespace else DEFAULT_NAMESPACE
 
     @property
     def path(self) -> str:

@@ -47,6 +47,10 @@ _WORKLOAD_API_GROUPS = {
     "DeploymentConfig": ("apps.openshift.io/", "v1"),
 }
 WORKLOAD_KINDS = frozenset(_TEMPLATE_PATHS)
+# Labels the Job and StatefulSet controllers add to every pod they make.
+AUTOMATIC_LABELS = frozenset(
+    {"job-name", "batch.kubernetes.io/job-name", "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index"}
+)
 BUILTIN_GROUP_SUFFIXES = (".k8s.io",)
 _BUILTIN_GROUPS = frozenset(
     {
@@ -167,6 +171,29 @@ class Inventory:
     firewall_resources: list[Resource] = field(default_factory=list)
     partial_view: bool = False  # only some files are in view (pre-commit without context)
     firewall: FirewallModel | None = None  # the run's firewall rules, when firewall checks are on
+    # Pod templates by namespace and (label, value), and answers already given: many rules ask the same thing.
+    _by_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
+    _matches: dict[tuple[Any, ...], list[PodTemplate]] = field(default_factory=dict, repr=False)
+
+    def index(self) -> None:
+        """(Re)build the label index; call once the templates are final."""
+        self._by_label = {}
+        self._matches = {}
+        for namespace, templates in self.templates.items():
+            postings: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
+            for template in templates:
+                for key, value in template.labels.items():
+                    postings[(key, _label_text(value))].append(template)
+            self._by_label[namespace] = postings
+
+    def _candidates(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
+        templates = self.templates.get(namespace, [])
+        if not selector or any(key in AUTOMATIC_LABELS for key in selector):
+            return list(templates)
+        postings = self._by_label.get(namespace)
+        if postings is None:
+            return list(templates)
+        return min((postings.get((k, _label_text(v)), []) for k, v in selector.items()), key=len)
 
     def has_workloads(self, namespace: str) -> bool:
         return bool(self.templates.get(namespace))
@@ -176,25 +203,31 @@ class Inventory:
     ) -> list[PodTemplate]:
         """Pod templates the selector matches. A workload defined in several files (alternative overlays or
         provider variants) counts once, by its definition nearest to `near`: same file, same folder, first."""
-        matched = [t for t in self.templates.get(namespace, ()) if t.selected_by(selector)]
+        key = (namespace, tuple(sorted((k, _label_text(v)) for k, v in selector.items())), near)
+        cached = self._matches.get(key)
+        if cached is not None:
+            return cached
+        matched = [t for t in self._candidates(namespace, selector) if t.selected_by(selector)]
         if near is None:
+            self._matches[key] = matched
             return matched
         folder = os.path.dirname(near)
         best: dict[tuple[str, str], PodTemplate] = {}
         for template in matched:
-            key = (template.resource.kind, template.resource.name)
-            current = best.get(key)
+            identity = (template.resource.kind, template.resource.name)
+            current = best.get(identity)
             if current is None or _closeness(template, near, folder) < _closeness(current, near, folder):
-                best[key] = template
-        return [t for t in matched if best[(t.resource.kind, t.resource.name)] is t]
+                best[identity] = template
+        result = [t for t in matched if best[(t.resource.kind, t.resource.name)] is t]
+        self._matches[key] = result
+        return result
 
     def matching_elsewhere(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
         return [
             template
-            for other, templates in sorted(self.templates.items())
+            for other in sorted(self.templates)
             if other != namespace
-            for template in templates
-            if template.selected_by(selector)
+            for template in self.matching_templates(other, selector)
         ]
 
     def service(self, namespace: str, name: str) -> Resource | None:
@@ -260,6 +293,7 @@ def build_inventory(resources: Iterable[Resource], partial_view: bool = False) -
     for claims in inventory.nodeport_claims.values():
         claims.sort(key=lambda claim: claim.order)
     _apply_workload_patches(inventory, patches)
+    inventory.index()
     for templates in inventory.templates.values():
         for template in templates:
             key = (template.resource.namespace, template.resource.kind, template.resource.name)

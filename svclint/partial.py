@@ -28,11 +28,11 @@ def kustomize_patch_files(files: Iterable[LoadedFile]) -> set[Path]:
         base = Path(os.path.abspath(path)).parent
         for document in loaded.documents:
             if isinstance(document.data, dict):
-                patches.update(base / name for name in _patch_paths(document.data))
+                patches.update(base / name for name in patch_paths(document.data))
     return {Path(os.path.normpath(p)) for p in patches}
 
 
-def _patch_paths(kustomization: dict[str, Any]) -> Iterable[str]:
+def patch_paths(kustomization: dict[str, Any]) -> Iterable[str]:
     for entry in _list(kustomization.get("patchesStrategicMerge")):
         if isinstance(entry, str) and "\n" not in entry:  # a path, not an inline patch
             yield entry

@@ -13,15 +13,15 @@ from svclint.document import Resource
 from svclint.engine.evaluate import ActiveRule, Engine, activate
 from svclint.engine.params import DEFAULT_NODE_PORT_RANGE, Params
 from svclint.engine.ruleset import Rule, builtin_rules_dir, load_rules
+from svclint.filework import FileJob
 from svclint.firewall.model import FirewallModel, FirewallRule, FirewallSettings
 from svclint.firewall.sources import FirewallFileError, RuleProblem, load_export, rules_from_compute_firewall
 from svclint.inventory import build_inventory
 from svclint.kinds import BUILTIN_KINDS, INVENTORY_KINDS
-from svclint.model import Finding, Location, Severity, Span
-from svclint.parsing.build import StructureProblem
-from svclint.parsing.loader import FileStats, LoadedFile, LoadOptions, load_bytes
-from svclint.partial import kustomize_patch_files, looks_like_fragment
-from svclint.sources import Source, collect, read_stdin, source_key
+from svclint.model import Finding, Severity
+from svclint.parallel import run_files
+from svclint.parsing.loader import FileStats, LoadOptions
+from svclint.sources import collect, source_key
 from svclint.suppress import Directive, SuppressionStats, apply_suppressions, collect_directives, unused
 
 
@@ -46,6 +46,7 @@ class LintSettings:
     firewall_files: Sequence[str] = ()
     firewall: FirewallSettings = field(default_factory=FirewallSettings)
     baseline: Path | None = None
+    jobs: int = 0  # processes reading files; 0: one per CPU
     switches: Sequence[tuple[str, bool]] = ()  # (rule, on) from the command line, applied after enable/disable
 
 
@@ -60,7 +61,6 @@ class RunStats:
     syntax_only: int = 0
     not_kubernetes: int = 0
     skipped_files: int = 0
-    resources: int = 0
 
     def add(self, stats: FileStats) -> None:
         self.files += 1
@@ -119,50 +119,43 @@ def skip_kinds(rules: Iterable[Rule]) -> frozenset[str]:
 def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResult:
     all_rules = list(rules) if rules is not None else load_all_rules(settings)
     selected = select_rules(all_rules, settings)
-    params = Params(*settings.node_port_range)
-    variables = params.variables()
+    variables = Params(*settings.node_port_range).variables()
     severities = {_rule_id(all_rules, key): sev for key, sev in settings.severities.items()}
     active = activate(selected, severities, variables)
     by_name = {a.rule.name: a for a in active}
+    local = [a for a in active if a.rule.function is not None and not a.rule.needs_inventory]
+    cross = [a for a in active if a.rule.function is not None and a.rule.needs_inventory]
 
     reported = collect(settings.paths, settings.stdin_filename, settings.excludes)
     reported_keys = {source_key(s) for s in reported}
     context = [s for s in collect(settings.context, None, settings.excludes) if source_key(s) not in reported_keys]
     options = LoadOptions(skip_kinds=skip_kinds(selected), max_file_bytes=settings.max_file_bytes)
+    job = FileJob(local, by_name, options, params=variables)
+    work = [*((s, True) for s in reported), *((s, False) for s in context)]
+    results = run_files(work, job, settings.jobs)
 
     stats = RunStats()
     findings: list[Finding] = []
-    resources: list[Resource] = []
-    loaded_files: list[tuple[LoadedFile, bool]] = []
-    stdin_data = read_stdin() if any(s.real is None for s in reported) else None
-    for source, is_reported in [*((s, True) for s in reported), *((s, False) for s in context)]:
-        loaded = _load(source, options, stdin_data)
-        for resource in loaded.resources:
-            resource.reported = is_reported
-        resources.extend(loaded.resources)
-        loaded_files.append((loaded, is_reported))
-        if is_reported:
-            stats.add(loaded.stats)
-    _mark_partial([loaded for loaded, _ in loaded_files])
-    for loaded, is_reported in loaded_files:
-        if is_reported:
-            findings.extend(_input_findings(loaded, by_name))
+    kept: list[Resource] = []
+    for result in results:
+        findings.extend(result.findings)
+        kept.extend(result.kept)
+        if result.reported:
+            stats.add(result.stats)
 
     exported = _load_firewall_files(settings.firewall_files)
-    resources.extend(exported.resources)
+    kept.extend(exported.resources)
     partial_view = not settings.context and any(p == "-" or not os.path.isdir(p) for p in settings.paths)
-    inventory = build_inventory(resources, partial_view=partial_view)
+    inventory = build_inventory(kept, partial_view=partial_view)
     inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
-    engine = Engine(active, inventory, variables)
-    for resource in resources:
+    engine = Engine(cross, inventory, variables)
+    for resource in kept:
         if resource.reported:
-            stats.resources += 1
             findings.extend(engine.check(resource))
 
     suppression_stats = SuppressionStats()
     rule_ids = {key: rule.id for rule in all_rules for key in (rule.id, rule.name)}
-    reported_files = [loaded for loaded, is_reported in loaded_files if is_reported]
-    directives = collect_directives(reported_files, resources, rule_ids)
+    directives = collect_directives([r for r in results if r.reported], rule_ids)
     findings = apply_suppressions(findings, directives, suppression_stats)
     unused_rule = by_name.get("unused-suppression")
     if unused_rule is not None:
@@ -218,63 +211,5 @@ def _firewall_model(objects: Sequence[Resource], exported: _Exported, settings: 
     return FirewallModel([*rules, *exported.rules], settings, problems)
 
 
-def _mark_partial(files: Sequence[LoadedFile]) -> None:
-    """Kustomize patches (known from the run's kustomizations) and Service fragments are partial objects."""
-    patches = kustomize_patch_files(files)
-    for loaded in files:
-        is_patch = bool(patches) and Path(os.path.abspath(loaded.path)) in patches
-        for resource in loaded.resources:
-            if is_patch:
-                resource.partial = True
-            elif looks_like_fragment(resource):
-                resource.partial = True
-                if resource.kind != "Service":
-                    continue  # svclint reports on Services; a workload patch only extends the inventory
-                loaded.problems.append(
-                    StructureProblem(
-                        "partial-object",
-                        f"Service {resource.name} has no spec.ports and looks like a patch (kustomize), so it is "
-                        "checked as one; lint it with its kustomization.yaml, or complete it",
-                        resource.locate(("kind",)),
-                        identity=f"partial:{resource.namespace}/{resource.name}",
-                    )
-                )
-
-
 def _rule_id(rules: Sequence[Rule], key: str) -> str:
     return next(rule.id for rule in rules if key in (rule.id, rule.name))
-
-
-def _load(source: Source, options: LoadOptions, stdin_data: bytes | None) -> LoadedFile:
-    if source.problem is not None:
-        loaded = LoadedFile(source.display)
-        loaded.stats.skipped_file = True
-        loaded.problems.append(StructureProblem("unreadable-file", source.problem, Span.point(1, 1)))
-        return loaded
-    try:
-        raw = source.read(stdin_data)
-    except OSError as err:
-        loaded = LoadedFile(source.display)
-        loaded.stats.skipped_file = True
-        loaded.problems.append(StructureProblem("unreadable-file", f"cannot read: {err.strerror}", Span.point(1, 1)))
-        return loaded
-    if source.helm_template:
-        options = LoadOptions(options.skip_kinds, options.max_file_bytes, helm_template=True)
-    return load_bytes(source.display, raw, options)
-
-
-def _input_findings(loaded: LoadedFile, rules_by_name: dict[str, ActiveRule]) -> Iterable[Finding]:
-    for problem in loaded.problems:
-        active = rules_by_name.get(problem.code)
-        if active is None:
-            continue  # that input rule is disabled
-        related = tuple(Location(loaded.path, span, message) for span, message in problem.related)
-        yield Finding(
-            rule_id=active.rule.id,
-            rule_name=active.rule.name,
-            severity=active.severity,
-            message=problem.message,
-            location=Location(loaded.path, problem.span),
-            related=related,
-            identity=(active.rule.id, loaded.path, problem.identity or problem.message),
-        )

@@ -16,10 +16,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from svclint.document import Resource
 from svclint.model import Finding, Location, ResourceRef, Span, Suppression
-from svclint.parsing.loader import LoadedFile
+from svclint.parsing.loader import DirectiveComment
 
 ANNOTATION = "svclint.io/ignore"
 _COMMENT = re.compile(r"^svclint:\s*(?P<scope>ignore-file|ignore)\b(?:\s*\[(?P<rules>[^\]]*)\])?\s*(?P<reason>.*)$")
@@ -56,9 +57,13 @@ class SuppressionStats:
     reasons: dict[str, int] = field(default_factory=dict)
 
 
-def collect_directives(
-    files: Iterable[LoadedFile], resources: Iterable[Resource], rule_ids: Mapping[str, str]
-) -> list[Directive]:
+class HasDirectives(Protocol):
+    path: str
+    comments: list[DirectiveComment]
+    annotated: list[Resource]
+
+
+def collect_directives(files: Iterable[HasDirectives], rule_ids: Mapping[str, str]) -> list[Directive]:
     """Every suppression written in the reported files; `rule_ids` maps ids and names to ids."""
     directives: list[Directive] = []
     for loaded in files:
@@ -79,9 +84,7 @@ def collect_directives(
                     text=comment.text,
                 )
             )
-    for resource in resources:
-        if not resource.reported:
-            continue
+    for resource in (r for loaded in files for r in loaded.annotated):
         annotations = resource.get(("metadata", "annotations"))
         value = annotations.get(ANNOTATION) if isinstance(annotations, dict) else None
         if not isinstance(value, str):

@@ -1,0 +1,251 @@
+"""What happens to one file, in whichever process reads it: load it, run the rules that need nothing but the
+file, and keep only what the cross-resource checks will ask for.
+
+Keeping every document of a 20,000-file repository in memory until the end would cost gigabytes. Instead each
+file yields its input findings, the findings of per-object rules, its suppression directives, and compact
+copies of the objects the inventory needs (Services and Ingresses whole; workloads, autoscalers and custom
+resources reduced to the fields the inventory reads, with the spans of those fields only).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from svclint.document import Document, Resource
+from svclint.engine.evaluate import ActiveRule, Engine
+from svclint.inventory import Inventory
+from svclint.model import FieldPath, Finding, Location
+from svclint.parsing.build import StructureProblem
+from svclint.parsing.loader import DirectiveComment, FileStats, LoadedFile, LoadOptions, load_bytes
+from svclint.partial import looks_like_fragment
+from svclint.sources import Source
+
+WORKLOAD_KINDS = frozenset(
+    {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+     "Rollout", "DeploymentConfig"}
+)  # fmt: skip
+WHOLE_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall"})
+
+
+@dataclass
+class FileResult:
+    path: str
+    reported: bool
+    stats: FileStats
+    findings: list[Finding] = field(default_factory=list)
+    kept: list[Resource] = field(default_factory=list)  # for the inventory and the cross-resource rules
+    comments: list[DirectiveComment] = field(default_factory=list)
+    annotated: list[Resource] = field(default_factory=list)  # objects with an svclint.io/ignore annotation
+    kustomizations: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class FileJob:
+    """Everything a worker needs besides the file: the active rules, split into local and cross-resource."""
+
+    local: Sequence[ActiveRule]
+    input_rules: Mapping[str, ActiveRule]  # by name, for the loader's problems
+    options: LoadOptions
+    patches: frozenset[str] = frozenset()  # absolute paths of kustomize patch files
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+
+def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = None) -> FileResult:
+    loaded = _load(source, job.options, stdin)
+    result = FileResult(loaded.path, reported, loaded.stats)
+    is_patch = bool(job.patches) and os.path.abspath(loaded.path) in job.patches
+    for resource in loaded.resources:
+        resource.reported = reported
+        if is_patch:
+            resource.partial = True
+        elif looks_like_fragment(resource):
+            resource.partial = True
+            if resource.kind == "Service":
+                loaded.problems.append(_fragment_note(resource))
+    if reported:
+        result.findings.extend(input_findings(loaded, job.input_rules))
+        engine = Engine(job.local, Inventory(), job.params)
+        for resource in loaded.resources:
+            result.findings.extend(engine.check(resource))
+        result.comments = loaded.comments
+        result.annotated = [r for r in loaded.resources if _has_ignore_annotation(r)]
+    result.kept = [kept for r in loaded.resources if (kept := compact(r)) is not None]
+    if os.path.basename(loaded.path) in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+        result.kustomizations = [d.data for d in loaded.documents if isinstance(d.data, dict)]
+    return result
+
+
+def _load(source: Source, options: LoadOptions, stdin: bytes | None) -> LoadedFile:
+    if source.problem is not None:
+        return _unreadable(source.display, source.problem)
+    try:
+        raw = source.read(stdin)
+    except OSError as err:
+        return _unreadable(source.display, f"cannot read: {err.strerror}")
+    if source.helm_template:
+        options = LoadOptions(options.skip_kinds, options.max_file_bytes, helm_template=True)
+    return load_bytes(source.display, raw, options)
+
+
+def _unreadable(path: str, reason: str) -> LoadedFile:
+    from svclint.model import Span
+
+    loaded = LoadedFile(path)
+    loaded.stats.skipped_file = True
+    loaded.problems.append(StructureProblem("unreadable-file", reason, Span.point(1, 1)))
+    return loaded
+
+
+def _fragment_note(resource: Resource) -> StructureProblem:
+    return StructureProblem(
+        "partial-object",
+        f"Service {resource.name} has no spec.ports and looks like a patch (kustomize), so it is "
+        "checked as one; lint it with its kustomization.yaml, or complete it",
+        resource.locate(("kind",)),
+        identity=f"partial:{resource.namespace}/{resource.name}",
+    )
+
+
+def _has_ignore_annotation(resource: Resource) -> bool:
+    annotations = resource.get(("metadata", "annotations"))
+    return isinstance(annotations, dict) and "svclint.io/ignore" in annotations
+
+
+def input_findings(loaded: LoadedFile, rules_by_name: Mapping[str, ActiveRule]) -> Iterable[Finding]:
+    for problem in loaded.problems:
+        active = rules_by_name.get(problem.code)
+        if active is None:
+            continue  # that input rule is off
+        related = tuple(Location(loaded.path, span, message) for span, message in problem.related)
+        yield Finding(
+            rule_id=active.rule.id,
+            rule_name=active.rule.name,
+            severity=active.severity,
+            message=problem.message,
+            location=Location(loaded.path, problem.span),
+            related=related,
+            identity=(active.rule.id, loaded.path, problem.identity or problem.message),
+        )
+
+
+# --- Compact copies -----------------------------------------------------------------------------------------
+
+
+def compact(resource: Resource) -> Resource | None:
+    """The resource as the inventory needs it, or None when it does not need it."""
+    kind = resource.kind
+    if kind in WHOLE_KINDS or resource.synthetic_kind is not None:
+        return resource
+    if kind in WORKLOAD_KINDS:
+        return _projected(resource, _workload_view(resource.data))
+    if kind == "HorizontalPodAutoscaler":
+        spec = resource.data.get("spec")
+        view = _pick(spec, ("scaleTargetRef", "minReplicas")) if isinstance(spec, dict) else {}
+        return _projected(resource, {**_identity(resource.data), "spec": view})
+    if "/" in resource.api_version:  # custom resources: operators' objects explain selectors by name and labels
+        return _projected(resource, _identity(resource.data))
+    return None
+
+
+def _pick(mapping: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """The entries of `mapping` whose keys are listed, in the mapping's own order (spans follow key order)."""
+    wanted = set(keys)
+    return {k: v for k, v in mapping.items() if k in wanted}
+
+
+def _identity(data: dict[str, Any]) -> dict[str, Any]:
+    metadata = data.get("metadata")
+    view = _pick(data, ("apiVersion", "kind"))
+    if isinstance(metadata, dict):
+        view["metadata"] = _pick(metadata, ("name", "generateName", "namespace", "labels"))
+    return view
+
+
+def _workload_view(data: dict[str, Any]) -> dict[str, Any]:
+    view = _identity(data)
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return view if "spec" not in data else {**view, "spec": spec}
+    spec_view = _pick(spec, ("replicas", "parallelism", "selector"))
+    if "template" in spec:
+        spec_view["template"] = _template_view(spec["template"])
+    job = spec.get("jobTemplate")
+    if isinstance(job, dict) and isinstance(job.get("spec"), dict):
+        job_spec = job["spec"]
+        job_view = _pick(job_spec, ("parallelism",))
+        if "template" in job_spec:
+            job_view["template"] = _template_view(job_spec["template"])
+        spec_view["jobTemplate"] = {"spec": job_view}
+    if data.get("kind") == "Pod":
+        return {**view, "spec": _pod_spec_view(spec)}
+    return {**view, "spec": spec_view}
+
+
+def _template_view(template: Any) -> Any:
+    if not isinstance(template, dict):
+        return template
+    view: dict[str, Any] = {}
+    metadata = template.get("metadata")
+    if isinstance(metadata, dict):
+        view["metadata"] = _pick(metadata, ("labels",))
+    if isinstance(template.get("spec"), dict):
+        view["spec"] = _pod_spec_view(template["spec"])
+    return view
+
+
+_CONTAINER_FIELDS = ("name", "ports", "command", "args", "env", "restartPolicy")
+
+
+def _pod_spec_view(spec: dict[str, Any]) -> dict[str, Any]:
+    view: dict[str, Any] = {}
+    for group in ("containers", "initContainers"):
+        containers = spec.get(group)
+        if isinstance(containers, list):
+            view[group] = [_pick(c, _CONTAINER_FIELDS) if isinstance(c, dict) else c for c in containers]
+    return view
+
+
+def _projected(resource: Resource, view: dict[str, Any]) -> Resource:
+    """A copy of the resource with only `view`, and only the spans of the fields in it."""
+    source = resource.document
+    prefix = resource.prefix
+    spans = {path: source.spans[path] for path in _ancestors(prefix) if path in source.spans}
+    for path in _paths(view, prefix):
+        entry = source.spans.get(path)
+        if entry is not None:
+            spans[path] = entry
+    document = Document(source.path, source.index, _rebuild(view, prefix), spans)
+    return Resource(
+        document,
+        prefix,
+        view,
+        reported=resource.reported,
+        partial=resource.partial,
+        synthetic_kind=resource.synthetic_kind,
+        synthetic_name=resource.synthetic_name,
+    )
+
+
+def _ancestors(prefix: FieldPath) -> Iterable[FieldPath]:
+    return (prefix[:cut] for cut in range(len(prefix) + 1))
+
+
+def _paths(value: Any, path: FieldPath) -> Iterable[FieldPath]:
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+def _rebuild(view: dict[str, Any], prefix: FieldPath) -> Any:
+    """The document data around a projected List item: only the path down to it (spans use document paths)."""
+    data: Any = view
+    for part in reversed(prefix):
+        data = {part: data} if isinstance(part, str) else [None] * part + [data]
+    return data

@@ -1,0 +1,90 @@
+"""Reading the files of a run, in one process or several.
+
+Files are independent until the inventory is built, so they are read by a pool of processes (one per CPU unless
+--jobs says otherwise) on platforms that can fork. Results come back in the order of the files, so a run's
+output is the same with one process or many. Small runs stay in one process: starting workers costs more than
+it saves on a few files (the pre-commit case). Kustomizations are read first: which files are patches must be
+known before the patches are checked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import os
+from collections.abc import Iterator, Sequence
+
+from svclint.filework import FileJob, FileResult, process
+from svclint.partial import KUSTOMIZATION_FILES, patch_paths
+from svclint.sources import Source, read_stdin
+
+# Below this many files, or bytes, one process is faster than a pool.
+MIN_FILES_FOR_POOL = 48
+MIN_BYTES_FOR_POOL = 2 * 1024 * 1024
+
+_job: FileJob | None = None
+
+
+def run_files(work: Sequence[tuple[Source, bool]], job: FileJob, jobs: int = 0) -> list[FileResult]:
+    stdin = read_stdin() if any(source.real is None for source, _ in work) else None
+    results: dict[int, FileResult] = {}
+    kustomizations = [
+        i for i, (source, _) in enumerate(work) if os.path.basename(source.display) in KUSTOMIZATION_FILES
+    ]
+    patches: set[str] = set()
+    for index in kustomizations:
+        source, reported = work[index]
+        result = process(source, reported, job, stdin)
+        results[index] = result
+        base = os.path.dirname(os.path.abspath(source.display))
+        for kustomization in result.kustomizations:
+            patches.update(os.path.normpath(os.path.join(base, path)) for path in patch_paths(kustomization))
+    job.patches = frozenset(patches)
+    rest = [i for i in range(len(work)) if i not in results]
+    workers = _workers(jobs, [work[i][0] for i in rest])
+    if workers <= 1:
+        for index in rest:
+            source, reported = work[index]
+            results[index] = process(source, reported, job, stdin)
+    else:
+        pooled = [i for i in rest if work[i][0].real is not None]
+        for index in rest:
+            if work[index][0].real is None:
+                source, reported = work[index]
+                results[index] = process(source, reported, job, stdin)
+        for index, result in zip(pooled, _pool(workers, [work[i] for i in pooled], job), strict=True):
+            results[index] = result
+    return [results[i] for i in range(len(work))]
+
+
+def _workers(jobs: int, sources: Sequence[Source]) -> int:
+    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
+    if jobs <= 0 and len(sources) < MIN_FILES_FOR_POOL and _size(sources) < MIN_BYTES_FOR_POOL:
+        return 1
+    return max(1, min(wanted, len(sources)))
+
+
+def _size(sources: Sequence[Source]) -> int:
+    total = 0
+    for source in sources:
+        with contextlib.suppress(OSError):
+            total += os.path.getsize(source.real) if source.real is not None else 0
+    return total
+
+
+def _pool(workers: int, work: Sequence[tuple[Source, bool]], job: FileJob) -> Iterator[FileResult]:
+    # fork: workers inherit the compiled rules (which hold compiled patterns and JSONPath objects) as they are.
+    global _job
+    _job = job
+    context = multiprocessing.get_context("fork")
+    chunk = max(1, min(16, len(work) // (workers * 8) or 1))
+    with context.Pool(workers) as pool:
+        yield from pool.imap(_process, work, chunksize=chunk)
+
+
+def _process(item: tuple[Source, bool]) -> FileResult:
+    assert _job is not None
+    source, reported = item
+    return process(source, reported, _job)
