@@ -133,6 +133,14 @@ def cli() -> None:
     metavar="MIB",
     help="Files larger than this many MiB are reported and not linted.  [default: 32]",
 )
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(min=0),
+    default=0,
+    metavar="N",
+    help="Processes reading files; 0 (the default) means one per CPU, 1 means no pool.",
+)
 @click.option("--no-cache", is_flag=True, help="Do not read or write svclint's validation cache.")
 def lint(**options: Any) -> None:
     """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""

@@ -83,6 +83,10 @@ class PodTemplate:
     labels: dict[str, Any]
     replicas: int | None  # None: one pod per node (DaemonSet)
     ports: list[ContainerPort] = field(default_factory=list)
+    folder: str = ""  # the folder of its file, for "nearest definition" choices
+
+    def __post_init__(self) -> None:
+        self.folder = os.path.dirname(self.resource.path)
 
     @property
     def kind(self) -> str:
@@ -174,6 +178,7 @@ class Inventory:
     # Pod templates by namespace and (label, value), and answers already given: many rules ask the same thing.
     _by_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
     _matches: dict[tuple[Any, ...], list[PodTemplate]] = field(default_factory=dict, repr=False)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # answers functions share
 
     def index(self) -> None:
         """(Re)build the label index; call once the templates are final."""
@@ -247,7 +252,7 @@ class Inventory:
 
 
 def _closeness(template: PodTemplate, path: str, folder: str) -> tuple[bool, bool]:
-    return (template.resource.path != path, os.path.dirname(template.resource.path) != folder)
+    return (template.resource.path != path, template.folder != folder)
 
 
 def selects(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:

@@ -36,6 +36,7 @@ class CommandLine:
     security_groups: tuple[str, ...] = ()
     max_file_size: int | None = None
     no_cache: bool = False
+    jobs: int = 0
     config: Path | None = None
     no_config: bool = False
     show_suppressed: bool | None = None
@@ -65,7 +66,7 @@ def resolve(cli: CommandLine, cwd: Path) -> Resolved:
     base = config.path.parent if config is not None else cwd
     settings = LintSettings(paths=cli.paths, use_cache=not cli.no_cache, **settings_from_mapping(data, base))
 
-    changes: dict[str, Any] = {"stdin_filename": cli.stdin_filename}
+    changes: dict[str, Any] = {"stdin_filename": cli.stdin_filename, "jobs": cli.jobs}
     if cli.node_port_range is not None:
         changes["node_port_range"] = parse_port_range(cli.node_port_range)
     if cli.max_file_size is not None:

@@ -67,24 +67,37 @@ def _workers(jobs: int, sources: Sequence[Source]) -> int:
 
 
 def _size(sources: Sequence[Source]) -> int:
-    total = 0
+    return sum(_sizes(sources))
+
+
+def _sizes(sources: Sequence[Source]) -> list[int]:
+    sizes = []
     for source in sources:
+        size = 0
         with contextlib.suppress(OSError):
-            total += os.path.getsize(source.real) if source.real is not None else 0
-    return total
+            size = os.path.getsize(source.real) if source.real is not None else 0
+        sizes.append(size)
+    return sizes
 
 
 def _pool(workers: int, work: Sequence[tuple[Source, bool]], job: FileJob) -> Iterator[FileResult]:
+    """Results in the order of `work`. The largest files are handed out first, one at a time, so that no
+    worker is left with a few huge bundles at the end while the others wait."""
     # fork: workers inherit the compiled rules (which hold compiled patterns and JSONPath objects) as they are.
     global _job
     _job = job
+    sizes = _sizes([source for source, _ in work])
+    order = sorted(range(len(work)), key=lambda i: -sizes[i])
     context = multiprocessing.get_context("fork")
-    chunk = max(1, min(16, len(work) // (workers * 8) or 1))
+    results: dict[int, FileResult] = {}
     with context.Pool(workers) as pool:
-        yield from pool.imap(_process, work, chunksize=chunk)
+        for index, result in pool.imap_unordered(_process, [(i, *work[i]) for i in order], chunksize=1):
+            results[index] = result
+    for index in range(len(work)):
+        yield results[index]
 
 
-def _process(item: tuple[Source, bool]) -> FileResult:
+def _process(item: tuple[int, Source, bool]) -> tuple[int, FileResult]:
     assert _job is not None
-    source, reported = item
-    return process(source, reported, _job)
+    index, source, reported = item
+    return index, process(source, reported, _job)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import stat
 import sys
 from collections.abc import Iterable, Sequence
@@ -99,7 +100,7 @@ def _expand(raw: str, excludes: Sequence[str]) -> Iterable[Source]:
 
 
 def _walk(root: Path, excludes: Sequence[str]) -> Iterable[Source]:
-    patterns = [*DEFAULT_EXCLUDES, *excludes]
+    patterns = _Excludes(excludes)
     problems: list[tuple[str, str]] = []
 
     def on_error(err: OSError) -> None:
@@ -132,11 +133,24 @@ def _walked_source(path: Path) -> Source:
     return Source(display, path, False, helm_template=_in_helm_templates(path))
 
 
-def _excluded(path: Path, name: str, patterns: Sequence[str]) -> bool:
-    text = path.as_posix()
-    return any(
-        fnmatch.fnmatch(name, p) or fnmatch.fnmatch(text, p) or fnmatch.fnmatch(text, f"*/{p}") for p in patterns
-    )
+class _Excludes:
+    """Folder names skipped by default, and the user's glob patterns, matched against a name or a path."""
+
+    def __init__(self, patterns: Sequence[str]) -> None:
+        self.names = frozenset(DEFAULT_EXCLUDES)
+        translated = [fnmatch.translate(p) for p in patterns] + [fnmatch.translate(f"*/{p}") for p in patterns]
+        self.regex = re.compile("|".join(translated)) if patterns else None
+
+    def match(self, path: Path, name: str) -> bool:
+        if name in self.names:
+            return True
+        return self.regex is not None and (
+            self.regex.match(name) is not None or self.regex.match(path.as_posix()) is not None
+        )
+
+
+def _excluded(path: Path, name: str, patterns: _Excludes) -> bool:
+    return patterns.match(path, name)
 
 
 def _display(path: Path) -> str:

@@ -116,7 +116,22 @@ def _operator_managed(inventory: Inventory, namespace: str, selector: Mapping[st
 
 
 def diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Diagnosis:
-    """Why nothing matches: the classic slips first, then the closest pod template."""
+    """Why nothing matches. Remembered per namespace and selector: copies of a Service share the answer."""
+    key = (
+        "diagnose",
+        service.namespace,
+        _namespace_note(service),
+        tuple(sorted((k, str(v)) for k, v in selector.items())),
+    )
+    cached = inventory.memo.get(key)
+    if cached is None:
+        cached = inventory.memo[key] = _diagnose(inventory, service, selector)
+    assert isinstance(cached, Diagnosis)
+    return cached
+
+
+def _diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Diagnosis:
+    """The classic slips first, then the closest pod template."""
     namespace = service.namespace
     for template in inventory.templates.get(namespace, ()):
         metadata = template.resource.data.get("metadata")
@@ -189,7 +204,7 @@ def _closest(templates: Iterable[PodTemplate], selector: Mapping[str, Any]) -> t
 
 
 def _slip(have: str, want: str) -> int | None:
-    if near(have, want):
+    if abs(len(have) - len(want)) <= max(1, min(len(have), len(want)) // 4) and near(have, want):
         return edit_distance(have, want)
     if have and want and (have in want or want in have):
         return abs(len(have) - len(want)) + 1
