@@ -14,16 +14,16 @@ import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from svclint import __version__
 from svclint.cache import ValidationCache
 from svclint.engine.params import parse_port_range
-from svclint.firewall.model import FirewallSettings, parse_network
+from svclint.firewall.settings import FirewallSettings, parse_network
 from svclint.model import FieldPath, Severity
 from svclint.parsing.loader import LoadOptions, load_bytes
+from svclint.project import PACKAGE_DIR
 
 CONFIG_FILES = (".svclint.yaml", ".svclint.yml")
 _LIMIT = 1024 * 1024
@@ -46,7 +46,7 @@ class ConfigFile:
 
 @cache
 def config_schema() -> dict[str, Any]:
-    text = (resources.files("svclint") / "schemas" / "config.schema.json").read_text(encoding="utf-8")
+    text = (PACKAGE_DIR / "schemas" / "config.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from svclint.model import FieldPath, ResourceRef, Span
 from svclint.parsing.build import MAPPING, SCALAR, SpanEntry
@@ -11,14 +11,60 @@ from svclint.parsing.build import MAPPING, SCALAR, SpanEntry
 DEFAULT_NAMESPACE = "default"
 
 
-@dataclass(slots=True)
-class Document:
-    """One YAML document of a file. Spans are counted in the file as written."""
+class SpanSource(Protocol):
+    """Where the spans of a document can be read again when they were let go (see svclint.respan)."""
 
-    path: str
-    index: int
-    data: Any
-    spans: dict[FieldPath, SpanEntry]
+    def spans_for(self, index: int) -> dict[FieldPath, SpanEntry] | None: ...
+
+
+class Document:
+    """One YAML document of a file. Spans are counted in the file as written.
+
+    Documents kept until the end of a run (Services and workloads, for the cross-resource checks) let go of
+    their spans, which take more memory than the data, and read them again from their file only when a finding
+    needs a position: most objects never do.
+    """
+
+    __slots__ = ("_fallback_line", "_spans", "data", "index", "origin", "path")
+
+    def __init__(
+        self,
+        path: str,
+        index: int,
+        data: Any,
+        spans: dict[FieldPath, SpanEntry] | None,
+        origin: SpanSource | None = None,
+    ) -> None:
+        self.path = path
+        self.index = index
+        self.data = data
+        self._spans = spans
+        self._fallback_line = 1
+        self.origin = origin
+
+    @property
+    def spans(self) -> dict[FieldPath, SpanEntry]:
+        if self._spans is not None:
+            return self._spans
+        found = self.origin.spans_for(self.index) if self.origin is not None else None
+        if found is not None:
+            return found  # not held here: the origin keeps the spans of the files read last
+        # The file changed or vanished since it was read: the object's first line is all that is known.
+        line = self._fallback_line
+        self._spans = {(): (0, 0, 0, 0, line, 1, line, 1, SCALAR)}
+        return self._spans
+
+    def without_spans(self, origin: SpanSource, prefix: FieldPath = ()) -> Document:
+        """A copy that reads its spans from `origin` when asked. Should the file change before then, findings
+        fall back to the first line of the object at `prefix`."""
+        copy = Document(self.path, self.index, self.data, None, origin)
+        entry = self.spans.get(prefix)
+        if entry is not None:
+            copy._fallback_line = entry[4]
+        return copy
+
+    def __repr__(self) -> str:
+        return f"Document({self.path!r}, {self.index})"
 
     def locate(self, path: FieldPath) -> Span:
         """Where a finding about `path` belongs.

@@ -10,17 +10,20 @@ resources reduced to the fields the inventory reads, with the spans of those fie
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
-from svclint.document import Document, Resource
+from svclint.document import Document, Resource, get_in
 from svclint.engine.evaluate import ActiveRule, Engine
 from svclint.inventory import Inventory
 from svclint.model import FieldPath, Finding, Location
 from svclint.parsing.build import StructureProblem
 from svclint.parsing.loader import DirectiveComment, FileStats, LoadedFile, LoadOptions, load_bytes
 from svclint.partial import looks_like_fragment
+from svclint.respan import FileOrigin
 from svclint.sources import Source
 
 WORKLOAD_KINDS = frozenset(
@@ -51,10 +54,12 @@ class FileJob:
     options: LoadOptions
     patches: frozenset[str] = frozenset()  # absolute paths of kustomize patch files
     params: Mapping[str, Any] = field(default_factory=dict)
+    # Kinds the cross-resource rules check, kept whole rather than projected; None: every kind.
+    whole_kinds: frozenset[str] | None = WHOLE_KINDS
 
 
 def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = None) -> FileResult:
-    loaded = _load(source, job.options, stdin)
+    loaded, origin = _load(source, job.options, stdin)
     result = FileResult(loaded.path, reported, loaded.stats)
     is_patch = bool(job.patches) and os.path.abspath(loaded.path) in job.patches
     for resource in loaded.resources:
@@ -72,22 +77,22 @@ def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = 
             result.findings.extend(engine.check(resource))
         result.comments = loaded.comments
         result.annotated = [r for r in loaded.resources if _has_ignore_annotation(r)]
-    result.kept = [kept for r in loaded.resources if (kept := compact(r)) is not None]
+    result.kept = [kept for r in loaded.resources if (kept := compact(r, origin, job.whole_kinds)) is not None]
     if os.path.basename(loaded.path) in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
         result.kustomizations = [d.data for d in loaded.documents if isinstance(d.data, dict)]
     return result
 
 
-def _load(source: Source, options: LoadOptions, stdin: bytes | None) -> LoadedFile:
+def _load(source: Source, options: LoadOptions, stdin: bytes | None) -> tuple[LoadedFile, FileOrigin | None]:
     if source.problem is not None:
-        return _unreadable(source.display, source.problem)
+        return _unreadable(source.display, source.problem), None
     try:
         raw = source.read(stdin)
     except OSError as err:
-        return _unreadable(source.display, f"cannot read: {err.strerror}")
+        return _unreadable(source.display, f"cannot read: {err.strerror}"), None
     if source.helm_template:
         options = LoadOptions(options.skip_kinds, options.max_file_bytes, helm_template=True)
-    return load_bytes(source.display, raw, options)
+    return load_bytes(source.display, raw, options), FileOrigin(source.display, source.real, raw, options)
 
 
 def _unreadable(path: str, reason: str) -> LoadedFile:
@@ -131,23 +136,73 @@ def input_findings(loaded: LoadedFile, rules_by_name: Mapping[str, ActiveRule]) 
         )
 
 
+def settle(result: FileResult, options: LoadOptions) -> None:
+    """Make a result that crossed from a worker process as economical as one made here: its origins get the
+    run's load options back, and its objects share strings again (the loader interns keys and short values, a
+    repository says `name`, `app` and `TCP` a million times, but unpickling makes each a fresh string)."""
+    documents: dict[int, Document] = {}
+    for resource in result.kept:
+        document = resource.document
+        if id(document) not in documents:
+            documents[id(document)] = document
+            document.data = _interned(document.data)
+            if isinstance(document.origin, FileOrigin):
+                document.origin.bind(options)
+        data = get_in(document.data, resource.prefix)
+        if isinstance(data, dict):
+            resource.data = data
+            resource.__post_init__()
+
+
+def _interned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {intern(k) if isinstance(k, str) else k: _interned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interned(v) for v in value]
+    if isinstance(value, str) and len(value) <= 64:
+        return intern(value)
+    return value
+
+
 # --- Compact copies -----------------------------------------------------------------------------------------
 
 
-def compact(resource: Resource) -> Resource | None:
-    """The resource as the inventory needs it, or None when it does not need it."""
+def compact(
+    resource: Resource, origin: FileOrigin | None = None, whole_kinds: frozenset[str] | None = WHOLE_KINDS
+) -> Resource | None:
+    """The resource as the inventory and the cross-resource rules need it, or None when they do not. With an
+    origin, the copy lets go of its spans and reads them again from the file if a finding needs them."""
     kind = resource.kind
-    if kind in WHOLE_KINDS or resource.synthetic_kind is not None:
-        return resource
+    if whole_kinds is None or kind in whole_kinds or resource.synthetic_kind is not None:
+        return _whole(resource, origin)
     if kind in WORKLOAD_KINDS:
-        return _projected(resource, _workload_view(resource.data))
+        return _projected(resource, _workload_view(resource.data), origin)
     if kind == "HorizontalPodAutoscaler":
         spec = resource.data.get("spec")
         view = _pick(spec, ("scaleTargetRef", "minReplicas")) if isinstance(spec, dict) else {}
-        return _projected(resource, {**_identity(resource.data), "spec": view})
+        return _projected(resource, {**_identity(resource.data), "spec": view}, origin)
     if "/" in resource.api_version:  # custom resources: operators' objects explain selectors by name and labels
-        return _projected(resource, _identity(resource.data))
+        return _projected(resource, _identity(resource.data), origin)
     return None
+
+
+def _whole(resource: Resource, origin: FileOrigin | None) -> Resource:
+    if origin is None:
+        return resource
+    document = resource.document.without_spans(origin, resource.prefix)
+    return _with_document(resource, document, resource.data)
+
+
+def _with_document(resource: Resource, document: Document, data: dict[str, Any]) -> Resource:
+    return Resource(
+        document,
+        resource.prefix,
+        data,
+        reported=resource.reported,
+        partial=resource.partial,
+        synthetic_kind=resource.synthetic_kind,
+        synthetic_name=resource.synthetic_name,
+    )
 
 
 def _pick(mapping: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
@@ -169,7 +224,7 @@ def _workload_view(data: dict[str, Any]) -> dict[str, Any]:
     spec = data.get("spec")
     if not isinstance(spec, dict):
         return view if "spec" not in data else {**view, "spec": spec}
-    spec_view = _pick(spec, ("replicas", "parallelism", "selector"))
+    spec_view = _pick(spec, ("replicas", "parallelism"))
     if "template" in spec:
         spec_view["template"] = _template_view(spec["template"])
     job = spec.get("jobTemplate")
@@ -196,7 +251,9 @@ def _template_view(template: Any) -> Any:
     return view
 
 
-_CONTAINER_FIELDS = ("name", "ports", "command", "args", "env", "restartPolicy")
+_CONTAINER_FIELDS = ("name", "ports", "restartPolicy")
+_PORT_FIELDS = ("name", "containerPort", "protocol")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _pod_spec_view(spec: dict[str, Any]) -> dict[str, Any]:
@@ -204,29 +261,48 @@ def _pod_spec_view(spec: dict[str, Any]) -> dict[str, Any]:
     for group in ("containers", "initContainers"):
         containers = spec.get(group)
         if isinstance(containers, list):
-            view[group] = [_pick(c, _CONTAINER_FIELDS) if isinstance(c, dict) else c for c in containers]
+            view[group] = [_container_view(c) if isinstance(c, dict) else c for c in containers]
     return view
 
 
-def _projected(resource: Resource, view: dict[str, Any]) -> Resource:
-    """A copy of the resource with only `view`, and only the spans of the fields in it."""
+def _container_view(container: dict[str, Any]) -> dict[str, Any]:
+    view = _pick(container, _CONTAINER_FIELDS)
+    ports = view.get("ports")
+    if isinstance(ports, list):
+        view["ports"] = [_pick(p, _PORT_FIELDS) if isinstance(p, dict) else p for p in ports]
+    # Of the command, args and env values the inventory only asks which numbers they name (`--port 18080`):
+    # their runs of digits, kept as args, answer that.
+    words = [*_words(container.get("command")), *_words(container.get("args"))]
+    env = container.get("env")
+    if isinstance(env, list):
+        words.extend(_words([v.get("value") for v in env if isinstance(v, dict)]))
+    numbers = [run for word in words for run in _DIGITS.findall(word)]
+    if numbers:
+        view["args"] = numbers
+    return view
+
+
+def _words(values: Any) -> list[str]:
+    if not isinstance(values, list):
+        return []
+    return [str(v) for v in values if isinstance(v, (str, int)) and not isinstance(v, bool)]
+
+
+def _projected(resource: Resource, view: dict[str, Any], origin: FileOrigin | None) -> Resource:
+    """A copy of the resource with only `view`: with an origin, spans are read again when needed; without, it
+    keeps the spans of the fields in the view."""
     source = resource.document
     prefix = resource.prefix
+    if origin is not None:
+        document = source.without_spans(origin, prefix)
+        document.data = _rebuild(view, prefix)
+        return _with_document(resource, document, view)
     spans = {path: source.spans[path] for path in _ancestors(prefix) if path in source.spans}
     for path in _paths(view, prefix):
         entry = source.spans.get(path)
         if entry is not None:
             spans[path] = entry
-    document = Document(source.path, source.index, _rebuild(view, prefix), spans)
-    return Resource(
-        document,
-        prefix,
-        view,
-        reported=resource.reported,
-        partial=resource.partial,
-        synthetic_kind=resource.synthetic_kind,
-        synthetic_name=resource.synthetic_name,
-    )
+    return _with_document(resource, Document(source.path, source.index, _rebuild(view, prefix), spans), view)
 
 
 def _ancestors(prefix: FieldPath) -> Iterable[FieldPath]:

@@ -178,12 +178,14 @@ class Inventory:
     # Pod templates by namespace and (label, value), and answers already given: many rules ask the same thing.
     _by_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
     _matches: dict[tuple[Any, ...], list[PodTemplate]] = field(default_factory=dict, repr=False)
+    _definitions: dict[tuple[Any, ...], _Definitions] = field(default_factory=dict, repr=False)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # answers functions share
 
     def index(self) -> None:
         """(Re)build the label index; call once the templates are final."""
         self._by_label = {}
         self._matches = {}
+        self._definitions = {}
         for namespace, templates in self.templates.items():
             postings: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
             for template in templates:
@@ -208,24 +210,16 @@ class Inventory:
     ) -> list[PodTemplate]:
         """Pod templates the selector matches. A workload defined in several files (alternative overlays or
         provider variants) counts once, by its definition nearest to `near`: same file, same folder, first."""
-        key = (namespace, tuple(sorted((k, _label_text(v)) for k, v in selector.items())), near)
-        cached = self._matches.get(key)
-        if cached is not None:
-            return cached
-        matched = [t for t in self._candidates(namespace, selector) if t.selected_by(selector)]
-        if near is None:
-            self._matches[key] = matched
+        key = (namespace, tuple(sorted((k, _label_text(v)) for k, v in selector.items())))
+        matched = self._matches.get(key)
+        if matched is None:
+            matched = self._matches[key] = [t for t in self._candidates(namespace, selector) if t.selected_by(selector)]
+        if near is None or len(matched) < 2:
             return matched
-        folder = os.path.dirname(near)
-        best: dict[tuple[str, str], PodTemplate] = {}
-        for template in matched:
-            identity = (template.resource.kind, template.resource.name)
-            current = best.get(identity)
-            if current is None or _closeness(template, near, folder) < _closeness(current, near, folder):
-                best[identity] = template
-        result = [t for t in matched if best[(t.resource.kind, t.resource.name)] is t]
-        self._matches[key] = result
-        return result
+        definitions = self._definitions.get(key)
+        if definitions is None:
+            definitions = self._definitions[key] = _Definitions(matched)
+        return definitions.nearest(near)
 
     def matching_elsewhere(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
         return [
@@ -251,8 +245,34 @@ class Inventory:
         )
 
 
-def _closeness(template: PodTemplate, path: str, folder: str) -> tuple[bool, bool]:
-    return (template.resource.path != path, template.folder != folder)
+class _Definitions:
+    """The pod templates one selector matches, grouped by workload (kind, name): when a workload is defined in
+    several files (alternative overlays, provider variants, copies), the definition nearest to a file counts."""
+
+    def __init__(self, matched: list[PodTemplate]) -> None:
+        self.matched = matched
+        self.groups: dict[tuple[str, str], list[PodTemplate]] = {}
+        for template in matched:
+            self.groups.setdefault((template.resource.kind, template.resource.name), []).append(template)
+        self.by_path: dict[tuple[tuple[str, str], str], PodTemplate] = {}
+        self.by_folder: dict[tuple[tuple[str, str], str], PodTemplate] = {}
+        for identity, group in self.groups.items():
+            for template in group:
+                self.by_path.setdefault((identity, template.resource.path), template)
+                self.by_folder.setdefault((identity, template.folder), template)
+        self.unique = all(len(group) == 1 for group in self.groups.values())
+
+    def nearest(self, path: str) -> list[PodTemplate]:
+        """One definition per workload: in the same file, else in the same folder, else the first; in the order
+        the templates were matched."""
+        if self.unique:
+            return self.matched
+        folder = os.path.dirname(path)
+        chosen = {
+            id(self.by_path.get((identity, path)) or self.by_folder.get((identity, folder)) or group[0])
+            for identity, group in self.groups.items()
+        }
+        return [template for template in self.matched if id(template) in chosen]
 
 
 def selects(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
@@ -397,7 +417,16 @@ def _claim(inventory: Inventory, service: Resource, value: Any, path: FieldPath,
 
 def _apply_workload_patches(inventory: Inventory, patches: list[Resource]) -> None:
     """A patch that adds containers, ports or labels to a workload (a sidecar with its port, say) extends the
-    workload's pod template: an approximation of strategic merge that adds, for the facts svclint checks."""
+    workload's pod template: an approximation of strategic merge that adds, for the facts svclint checks.
+
+    Without following kustomization.yaml, a patch is taken to change the definitions of its workload that share
+    the longest folder prefix with it: an overlay patches its own base, not a copy of the base elsewhere."""
+    if not patches:
+        return
+    bases: dict[tuple[str, str, str], list[PodTemplate]] = defaultdict(list)
+    for namespace, templates in inventory.templates.items():
+        for known in templates:
+            bases[(namespace, known.resource.kind, known.resource.name)].append(known)
     for patch in patches:
         if patch.kind not in _TEMPLATE_PATHS:
             continue
@@ -405,9 +434,7 @@ def _apply_workload_patches(inventory: Inventory, patches: list[Resource]) -> No
         template = patch.get(template_path) if template_path else patch.data
         if not isinstance(template, dict):
             continue
-        for base in inventory.templates.get(patch.namespace, ()):
-            if base.resource.kind != patch.kind or base.resource.name != patch.name:
-                continue
+        for base in _nearest_bases(bases.get((patch.namespace, patch.kind, patch.name), []), patch.path):
             metadata = template.get("metadata")
             labels = metadata.get("labels") if isinstance(metadata, dict) else None
             if isinstance(labels, dict):
@@ -415,6 +442,25 @@ def _apply_workload_patches(inventory: Inventory, patches: list[Resource]) -> No
             spec = template.get("spec")
             if isinstance(spec, dict):
                 base.ports.extend(_container_ports(spec, (*template_path, "spec"), patch))
+
+
+def _nearest_bases(candidates: list[PodTemplate], path: str) -> list[PodTemplate]:
+    if len(candidates) < 2:
+        return candidates
+    parts = os.path.abspath(path).split(os.sep)
+
+    def shared(template: PodTemplate) -> int:
+        other = os.path.abspath(template.resource.path).split(os.sep)
+        count = 0
+        for mine, theirs in zip(parts, other, strict=False):
+            if mine != theirs:
+                break
+            count += 1
+        return count
+
+    depth = {id(t): shared(t) for t in candidates}
+    best = max(depth.values())
+    return [t for t in candidates if depth[id(t)] == best]
 
 
 def _note_autoscaler(resource: Resource, scaled: dict[tuple[str, str, str], int]) -> None:

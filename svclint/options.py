@@ -10,7 +10,7 @@ from svclint.cache import ValidationCache, default_cache_dir
 from svclint.config import ConfigFile, find_config, load_config, settings_from_mapping
 from svclint.engine.params import parse_port_range
 from svclint.engine.ruleset import Rule
-from svclint.firewall.model import FirewallSettings, parse_network
+from svclint.firewall.settings import FirewallSettings, parse_network
 from svclint.run import ConfigError, LintSettings
 
 

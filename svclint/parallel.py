@@ -10,11 +10,10 @@ known before the patches are checked.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import os
 from collections.abc import Iterator, Sequence
 
-from svclint.filework import FileJob, FileResult, process
+from svclint.filework import FileJob, FileResult, process, settle
 from svclint.partial import KUSTOMIZATION_FILES, patch_paths
 from svclint.sources import Source, read_stdin
 
@@ -58,11 +57,15 @@ def run_files(work: Sequence[tuple[Source, bool]], job: FileJob, jobs: int = 0) 
 
 
 def _workers(jobs: int, sources: Sequence[Source]) -> int:
-    if jobs == 1 or "fork" not in multiprocessing.get_all_start_methods():
+    if jobs == 1:
         return 1
-    wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
     if jobs <= 0 and len(sources) < MIN_FILES_FOR_POOL and _size(sources) < MIN_BYTES_FOR_POOL:
         return 1
+    import multiprocessing  # here: a one-file run (the pre-commit case) does not pay for importing it
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
     return max(1, min(wanted, len(sources)))
 
 
@@ -88,10 +91,13 @@ def _pool(workers: int, work: Sequence[tuple[Source, bool]], job: FileJob) -> It
     _job = job
     sizes = _sizes([source for source, _ in work])
     order = sorted(range(len(work)), key=lambda i: -sizes[i])
+    import multiprocessing
+
     context = multiprocessing.get_context("fork")
     results: dict[int, FileResult] = {}
     with context.Pool(workers) as pool:
         for index, result in pool.imap_unordered(_process, [(i, *work[i]) for i in order], chunksize=1):
+            settle(result, job.options)
             results[index] = result
     for index in range(len(work)):
         yield results[index]

@@ -6,6 +6,7 @@ import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from svclint.baseline import apply_baseline, read_baseline
 from svclint.cache import ValidationCache, default_cache_dir
@@ -13,9 +14,8 @@ from svclint.document import Resource
 from svclint.engine.evaluate import ActiveRule, Engine, activate
 from svclint.engine.params import DEFAULT_NODE_PORT_RANGE, Params
 from svclint.engine.ruleset import Rule, builtin_rules_dir, load_rules
-from svclint.filework import FileJob
-from svclint.firewall.model import FirewallModel, FirewallRule, FirewallSettings
-from svclint.firewall.sources import FirewallFileError, RuleProblem, load_export, rules_from_compute_firewall
+from svclint.filework import WHOLE_KINDS, FileJob
+from svclint.firewall.settings import FirewallSettings
 from svclint.inventory import build_inventory
 from svclint.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.model import Finding, Severity
@@ -23,6 +23,9 @@ from svclint.parallel import run_files
 from svclint.parsing.loader import FileStats, LoadOptions
 from svclint.sources import collect, source_key
 from svclint.suppress import Directive, SuppressionStats, apply_suppressions, collect_directives, unused
+
+if TYPE_CHECKING:
+    from svclint.firewall.model import FirewallModel, FirewallRule
 
 
 class ConfigError(Exception):
@@ -130,7 +133,7 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     reported_keys = {source_key(s) for s in reported}
     context = [s for s in collect(settings.context, None, settings.excludes) if source_key(s) not in reported_keys]
     options = LoadOptions(skip_kinds=skip_kinds(selected), max_file_bytes=settings.max_file_bytes)
-    job = FileJob(local, by_name, options, params=variables)
+    job = FileJob(local, by_name, options, params=variables, whole_kinds=_whole_kinds(cross))
     work = [*((s, True) for s in reported), *((s, False) for s in context)]
     results = run_files(work, job, settings.jobs)
 
@@ -147,7 +150,8 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     kept.extend(exported.resources)
     partial_view = not settings.context and any(p == "-" or not os.path.isdir(p) for p in settings.paths)
     inventory = build_inventory(kept, partial_view=partial_view)
-    inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
+    if any(a.rule.function is not None and a.rule.function.needs_firewall for a in cross):
+        inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
     engine = Engine(cross, inventory, variables)
     for resource in kept:
         if resource.reported:
@@ -164,6 +168,16 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
         findings, suppression_stats.baseline = apply_baseline(findings, read_baseline(settings.baseline))
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, active, stats, suppression_stats)
+
+
+def _whole_kinds(cross: Sequence[ActiveRule]) -> frozenset[str] | None:
+    """Objects the cross-resource rules check are kept whole; the others only as the inventory needs them."""
+    kinds = set(WHOLE_KINDS)
+    for active in cross:
+        if active.rule.kinds is None:
+            return None
+        kinds |= active.rule.kinds
+    return frozenset(kinds)
 
 
 def _unused_findings(problems: Iterable[tuple[Directive, str]], active: ActiveRule) -> Iterable[Finding]:
@@ -187,6 +201,11 @@ class _Exported:
 
 def _load_firewall_files(paths: Sequence[str]) -> _Exported:
     exported = _Exported()
+    if not paths:
+        return exported
+    # The firewall model loads only in runs that use it: most runs need not pay for importing it.
+    from svclint.firewall.sources import FirewallFileError, load_export
+
     for path in paths:
         try:
             raw = Path(path).read_bytes()
@@ -202,6 +221,9 @@ def _load_firewall_files(paths: Sequence[str]) -> _Exported:
 
 
 def _firewall_model(objects: Sequence[Resource], exported: _Exported, settings: FirewallSettings) -> FirewallModel:
+    from svclint.firewall.model import FirewallModel
+    from svclint.firewall.sources import RuleProblem, rules_from_compute_firewall
+
     rules: list[FirewallRule] = []
     problems: list[RuleProblem] = []
     for resource in objects:

@@ -107,21 +107,31 @@ def _walk(root: Path, excludes: Sequence[str]) -> Iterable[Source]:
         if err.filename:
             problems.append((str(err.filename), f"cannot read directory: {err.strerror}"))
 
+    # Displayed paths are worked out once for the root, then joined: resolving every file costs more than
+    # reading small ones, and a symlinked file should read as the link the user has, not as its target.
+    root_text, root_display = os.fspath(root), _display(root)
     for directory, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not _excluded(Path(directory) / d, d, patterns))
+        folder_display = _join_display(root_display, directory[len(root_text) :])
         for name in sorted(filenames):
             if not name.endswith(YAML_SUFFIXES):
                 continue
             path = Path(directory) / name
             if _excluded(path, name, patterns):
                 continue
-            yield _walked_source(path)
+            yield _walked_source(path, _join_display(folder_display, name))
     for filename, problem in problems:
         yield Source(_display(Path(filename)), Path(filename), False, problem=problem)
 
 
-def _walked_source(path: Path) -> Source:
-    display = _display(path)
+def _join_display(base: str, tail: str) -> str:
+    tail = tail.strip(os.sep).replace(os.sep, "/")
+    if not tail:
+        return base
+    return tail if base in ("", ".") else f"{base.rstrip('/')}/{tail}"
+
+
+def _walked_source(path: Path, display: str) -> Source:
     try:
         info = path.stat()
     except OSError as err:  # a dangling symlink, a loop of symlinks

@@ -152,3 +152,33 @@ def test_health_check_node_port_collides_with_another_services_node_port(tmp_pat
     }
     findings = run_files(tmp_path, files, disable=("SVC308", "SVC305")).findings
     assert [(f.rule_id, f.location.path, f.location.span.start_line) for f in findings] == [("SVC206", "b.yaml", 6)]
+
+
+def test_a_workload_patch_extends_the_base_it_sits_next_to(tmp_path: Path) -> None:
+    """Two copies of one app; only copy a's overlay adds the metrics port. Copy b's Service, which targets the
+    named port, is the one with nothing behind it."""
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector: {matchLabels: {app: web}}\n"
+        "  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n"
+        "      - {name: web, image: web, ports: [{name: http, containerPort: 8080}]}\n"
+    )
+    patch = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
+        "      containers:\n      - {name: exporter, image: exporter, ports: [{name: metrics, containerPort: 9100}]}\n"
+    )
+    service = (
+        "apiVersion: v1\nkind: Service\nmetadata: {name: web-metrics}\nspec:\n  selector: {app: web}\n"
+        "  ports: [{port: 9100, targetPort: metrics}]\n"
+    )
+    files = {
+        "a/base/deployment.yaml": deployment,
+        "a/overlay/kustomization.yaml": "resources: [../base]\npatches:\n- path: patch.yaml\n",
+        "a/overlay/patch.yaml": patch,
+        "a/overlay/service.yaml": service,
+        "b/base/deployment.yaml": deployment,
+        "b/base/service.yaml": service,
+    }
+    findings = run_files(tmp_path, files, disable=("SVC308",)).findings
+    assert [(f.rule_id, f.location.path, f.location.span.start_line) for f in findings] == [
+        ("SVC204", "b/base/service.yaml", 6)
+    ]

@@ -13,7 +13,8 @@ from click.testing import CliRunner
 from conftest import REPO
 from svclint.cli import cli
 from svclint.config import firewall_settings
-from svclint.firewall.model import AddressSet, FirewallModel, FirewallRule, FirewallSettings, Permission, PortRange
+from svclint.firewall.model import AddressSet, FirewallModel, FirewallRule, Permission, PortRange
+from svclint.firewall.settings import FirewallSettings
 from svclint.firewall.sources import FirewallFileError, load_export
 from svclint.run import LintSettings, lint
 

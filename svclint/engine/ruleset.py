@@ -7,12 +7,12 @@ changed since they last passed.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from svclint.engine.templates import MissingVariable, lookup, placeholders, subs
 from svclint.functions import REGISTRY, CheckFunction
 from svclint.model import FieldPath, Severity, Span
 from svclint.parsing.loader import LoadOptions, load_bytes
+from svclint.project import PACKAGE_DIR
 
 BASE_VARIABLES = frozenset({"value", "path", "field", "kind", "name", "namespace", "resource"})
 _RULE_FILE_LIMIT = 1024 * 1024
@@ -73,7 +74,7 @@ class Rule:
 
 def builtin_rules_dir() -> Path:
     """The rules shipped in the wheel, or the repository's rules/ when running from a source tree."""
-    packaged = Path(str(resources.files("svclint"))) / "builtin_rules"
+    packaged = PACKAGE_DIR / "builtin_rules"
     if packaged.is_dir():
         return packaged
     return Path(__file__).resolve().parent.parent.parent / "rules"
@@ -81,7 +82,7 @@ def builtin_rules_dir() -> Path:
 
 @cache
 def rule_schema() -> dict[str, Any]:
-    text = (resources.files("svclint") / "schemas" / "rule.schema.json").read_text(encoding="utf-8")
+    text = (PACKAGE_DIR / "schemas" / "rule.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     return schema
 
@@ -140,18 +141,25 @@ def load_rule_file(
     except OSError as err:
         raise RuleError([f"{path}: cannot read rule file: {err.strerror}"]) from None
     display = str(path)
+    digest = hashlib.sha256(fingerprint.encode() + raw).hexdigest()
+    if cache_store is not None and cache_store.seen(digest):
+        data = cache_store.parsed(digest)
+        if isinstance(data, dict):
+            with contextlib.suppress(Exception):  # a damaged entry (hand-edited cache): read the file below
+                return _compile(Document(display, 0, data, {}), builtin)
     loaded = load_bytes(display, raw, LoadOptions(max_file_bytes=_RULE_FILE_LIMIT, forbid_tags=True, objects=False))
     if loaded.problems:
         raise RuleError([f"{display}:{p.span.start_line}:{p.span.start_col}: {p.message}" for p in loaded.problems])
     if len(loaded.documents) != 1 or not isinstance(loaded.documents[0].data, dict):
         raise RuleError([f"{display}:1:1: a rule file holds exactly one YAML mapping"])
     document = loaded.documents[0]
-    digest = hashlib.sha256(fingerprint.encode() + raw).hexdigest()
     if cache_store is None or not cache_store.seen(digest):
         _validate(document)
-        if cache_store is not None:
-            cache_store.add(digest)
-    return _compile(document, builtin)
+    rule = _compile(document, builtin)
+    if cache_store is not None:
+        cache_store.add(digest)
+        cache_store.remember(digest, document.data)
+    return rule
 
 
 def _error_at(document: Document, path: FieldPath, message: str) -> str:

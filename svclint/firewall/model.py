@@ -18,14 +18,14 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from svclint.firewall.settings import ALL, FirewallSettings, Network
+
 if TYPE_CHECKING:
     from svclint.document import Resource
     from svclint.model import FieldPath
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 ALL_V4 = ipaddress.IPv4Network("0.0.0.0/0")
 ALL_V6 = ipaddress.IPv6Network("::/0")
-ALL = "all"
 
 
 @dataclass(frozen=True)
@@ -156,15 +156,6 @@ class FirewallRule:
         if self.provider == "aws":
             return f"AWS security group {self.name} (allow {permissions})"
         return f"GCP rule {self.name} ({self.action} {permissions})"
-
-
-@dataclass(frozen=True)
-class FirewallSettings:
-    network: str | None = None
-    node_tags: frozenset[str] = frozenset()
-    node_accounts: frozenset[str] = frozenset()
-    security_groups: frozenset[str] = frozenset()
-    client_ranges: tuple[Network, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -356,13 +347,6 @@ def parse_ports(values: Any) -> tuple[PortRange, ...] | None:
             raise ValueError(f"port range {text!r} is outside 0-65535")
         ranges.append(PortRange(low, high))
     return tuple(ranges)
-
-
-def parse_network(text: Any) -> Network:
-    try:
-        return ipaddress.ip_network(str(text).strip(), strict=False)
-    except ValueError:
-        raise ValueError(f"{text!r} is not an IP range (CIDR)") from None
 
 
 def network_name(value: Any) -> str | None:

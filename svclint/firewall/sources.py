@@ -19,18 +19,8 @@ from functools import partial
 from typing import Any
 
 from svclint.document import Document, Resource
-from svclint.firewall.model import (
-    ALL,
-    ALL_V4,
-    AddressSet,
-    FirewallRule,
-    Network,
-    Permission,
-    PortRange,
-    network_name,
-    parse_network,
-    parse_ports,
-)
+from svclint.firewall.model import ALL_V4, AddressSet, FirewallRule, Permission, PortRange, network_name, parse_ports
+from svclint.firewall.settings import ALL, Network, parse_network
 from svclint.model import FieldPath
 from svclint.parsing.loader import LoadOptions, load_bytes
 

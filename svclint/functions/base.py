@@ -75,6 +75,7 @@ class CheckFunction:
     provides: ClassVar[frozenset[str]] = frozenset()
     accepts_missing: ClassVar[bool] = False  # called for fields that are absent (MISSING)
     needs_inventory: ClassVar[bool] = False
+    needs_firewall: ClassVar[bool] = False  # reads inventory.firewall, which is built only for such functions
 
     def prepare(self, options: dict[str, Any]) -> Any:
         """Turn validated options into whatever `check` wants (compiled patterns, sets). Called once per run."""

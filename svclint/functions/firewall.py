@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from svclint.firewall.model import ALL, FirewallModel, FirewallRule, Permission, Verdict
+from svclint.firewall.settings import ALL
 from svclint.functions.base import MISSING, CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.functions.values import is_integer
+
+if TYPE_CHECKING:  # the model itself is loaded only by runs with firewall checks on
+    from svclint.firewall.model import FirewallModel, FirewallRule, Permission, Verdict
 
 
 def _model(context: CheckContext) -> FirewallModel | None:
@@ -32,6 +35,7 @@ class FirewallCoverage(CheckFunction):
     }
     provides = frozenset({"reason", "command", "protocol", "nodePort", "firstClosed"})
     needs_inventory = True
+    needs_firewall = True
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         model = _model(context)
@@ -152,6 +156,7 @@ class FirewallRuleCheck(CheckFunction):
     }
     provides = frozenset({"rule", "permission", "sources", "reason"})
     needs_inventory = True
+    needs_firewall = True
     accepts_missing = True
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:

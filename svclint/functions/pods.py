@@ -102,6 +102,14 @@ def _operator_managed(inventory: Inventory, namespace: str, selector: Mapping[st
     operators label the pods they make with the name of the object they make them for (`prometheus: k8s`,
     `ray.io/cluster: my-cluster`, `leaderworkerset.sigs.k8s.io/name: vllm`).
     """
+    key = ("operator", namespace, tuple(sorted((k, str(v)) for k, v in selector.items())))
+    cached = inventory.memo.get(key)
+    if cached is None:
+        cached = inventory.memo[key] = _explained_by_custom_resource(inventory, namespace, selector)
+    return bool(cached)
+
+
+def _explained_by_custom_resource(inventory: Inventory, namespace: str, selector: Mapping[str, Any]) -> bool:
     values = {str(value) for value in selector.values()}
     for resource in inventory.custom_resources.get(namespace, ()):
         if not is_custom_resource(resource):

@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Iterator
 from functools import cache
-from importlib import resources
 from typing import Any
 
 from svclint.functions.base import CheckContext, CheckFunction, Target, Violation, register
 from svclint.model import FieldPath, format_field_path
+from svclint.project import PACKAGE_DIR
 from svclint.similarity import edit_distance
 
 SCHEMAS = {"service-v1": "service-v1.json"}
@@ -27,7 +27,7 @@ _INT32 = (-(2**31), 2**31 - 1)
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    text = (resources.files("svclint") / "schemas" / "kubernetes" / SCHEMAS[name]).read_text(encoding="utf-8")
+    text = (PACKAGE_DIR / "schemas" / "kubernetes" / SCHEMAS[name]).read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
     unknown = _keywords(schema) - _KEYWORDS
     if unknown:  # the quick walk below must understand every keyword, or it could miss an error

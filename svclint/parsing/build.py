@@ -7,6 +7,7 @@ are not scalars, broken merge keys and alias expansion past a limit (billion lau
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from sys import intern
 from typing import Any
 
 from _ruamel_yaml import MappingNode, ScalarNode, SequenceNode
@@ -75,7 +76,9 @@ class TreeBuilder:
         if self._forbid_tags and node.ctag.suffix is not None:
             self._problem("invalid-structure", f"YAML tags ({node.ctag.suffix}) are not allowed here", node)
         if cls is ScalarNode:
-            return _scalar(node)
+            value = _scalar(node)
+            # Names, labels, protocols and kinds repeat across thousands of objects: one copy of each.
+            return intern(value) if value.__class__ is str and len(value) <= 64 else value
         if cls is MappingNode:
             return self._mapping(node, path)
         if cls is SequenceNode:
@@ -102,7 +105,7 @@ class TreeBuilder:
             if key_node.value == _MERGE_KEY and not key_node.style and key_node.ctag.suffix is None:
                 merges.append(value_node)
                 continue
-            key = key_to_string(_scalar(key_node))
+            key = intern(key_to_string(_scalar(key_node)))
             earlier = first_seen.get(key)
             if earlier is not None:
                 first = self.span(earlier)
@@ -134,7 +137,7 @@ class TreeBuilder:
             for key_node, value_node in mapping.value:
                 if key_node.__class__ is not ScalarNode:
                     continue
-                key = key_to_string(_scalar(key_node))
+                key = intern(key_to_string(_scalar(key_node)))
                 if key in result or key == _MERGE_KEY:
                     continue
                 child_path = (*path, key)
