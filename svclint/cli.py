@@ -171,7 +171,7 @@ def lint(**options: Any) -> None:
     except (ConfigError, ConfigFileError, SourceError, BaselineError) as err:
         fail(str(err))
     output = cli_options.output
-    color = output is None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    color = output is None and sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
     report = Report(
         result.findings,
         result.rules,
@@ -190,6 +190,8 @@ def lint(**options: Any) -> None:
 
 def _write(text: str, output: str | None) -> None:
     if output is None:
+        if sys.stdout is None:
+            fail("cannot write the report: standard output is closed (use --output FILE)")
         try:
             sys.stdout.write(text)
             sys.stdout.flush()
@@ -197,6 +199,8 @@ def _write(text: str, output: str | None) -> None:
             # `svclint lint . | head`: the reader left; do not print a traceback on exit.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
+        except OSError as err:  # a full disk behind `> report.sarif`
+            fail(f"cannot write the report: {err.strerror}")
         return
     try:
         Path(output).write_text(text, encoding="utf-8")

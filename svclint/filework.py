@@ -33,7 +33,7 @@ WORKLOAD_KINDS = frozenset(
 WHOLE_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall"})
 
 
-@dataclass
+@dataclass(slots=True)
 class FileResult:
     path: str
     reported: bool

@@ -145,6 +145,10 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
         kept.extend(result.kept)
         if result.reported:
             stats.add(result.stats)
+    rule_ids = {key: rule.id for rule in all_rules for key in (rule.id, rule.name)}
+    directives = collect_directives([r for r in results if r.reported], rule_ids)
+    # A large run's per-file records: let them go before the inventory.
+    del results, work, reported, reported_keys, context
 
     exported = _load_firewall_files(settings.firewall_files)
     kept.extend(exported.resources)
@@ -158,8 +162,6 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
             findings.extend(engine.check(resource))
 
     suppression_stats = SuppressionStats()
-    rule_ids = {key: rule.id for rule in all_rules for key in (rule.id, rule.name)}
-    directives = collect_directives([r for r in results if r.reported], rule_ids)
     findings = apply_suppressions(findings, directives, suppression_stats)
     unused_rule = by_name.get("unused-suppression")
     if unused_rule is not None:

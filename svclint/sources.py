@@ -49,10 +49,12 @@ class Source:
 
 
 def read_stdin() -> bytes:
+    if sys.stdin is None:
+        return b""  # started with stdin closed (`<&-`): an empty stream
     try:
         return sys.stdin.buffer.read()
-    except (OSError, ValueError):
-        return b""  # stdin closed early: an empty stream
+    except (OSError, ValueError, AttributeError):
+        return b""  # stdin closed early, or replaced by an object without bytes: an empty stream
 
 
 def collect(paths: Sequence[str], stdin_filename: str | None = None, excludes: Sequence[str] = ()) -> list[Source]:

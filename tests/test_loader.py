@@ -203,6 +203,10 @@ class TestBadInput:
         assert problems(loaded, "yaml-syntax") == [(14, 1)]
         assert len(loaded.resources) == 2
 
+    def test_error_at_the_end_of_a_file_without_a_final_line_break(self) -> None:
+        assert problems(load("a: b\nc"), "yaml-syntax") == [(2, 2)]
+        assert problems(load("a: b\nc\n"), "yaml-syntax") == [(3, 1)]
+
     def test_tab_indentation(self) -> None:
         loaded = load("apiVersion: v1\nkind: Service\nspec:\n\tports: []\n")
         assert problems(loaded, "yaml-syntax") == [(4, 1)]

@@ -24,6 +24,7 @@ from svclint.engine.params import Params
 from svclint.engine.selectors import Selector, SelectorError, compile_selector
 from svclint.engine.templates import MissingVariable, lookup, placeholders, substitute_options
 from svclint.functions import REGISTRY, CheckFunction
+from svclint.functions.base import OptionError
 from svclint.model import FieldPath, Severity, Span
 from svclint.parsing.loader import LoadOptions, load_bytes
 from svclint.project import PACKAGE_DIR
@@ -162,8 +163,13 @@ def load_rule_file(
     return rule
 
 
+_MESSAGE_LIMIT = 400
+
+
 def _error_at(document: Document, path: FieldPath, message: str) -> str:
     span: Span = document.locate(path)
+    if len(message) > _MESSAGE_LIMIT:  # jsonschema quotes the whole offending value, which may be huge
+        message = f"{message[: _MESSAGE_LIMIT - 100]} [...] {message[-80:]}"
     return f"{document.path}:{span.start_line}:{span.start_col}: {message}"
 
 
@@ -200,7 +206,10 @@ def _validate(document: Document) -> None:
         raise RuleError([_error_at(document, path, f"options of {function.name}: {error.message}")])
     try:
         function.prepare(options)
-    except ValueError as err:  # an unsafe or invalid regular expression, an unknown format
+    except OptionError as err:  # an unsafe or invalid regular expression, a bad selector: at that option
+        path = ("then", "functionOptions", err.key)
+        raise RuleError([_error_at(document, path, f"options of {function.name}: {err}")]) from None
+    except ValueError as err:
         raise RuleError(
             [_error_at(document, ("then", "functionOptions"), f"options of {function.name}: {err}")]
         ) from None

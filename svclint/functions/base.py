@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from svclint.model import FieldPath
 
@@ -31,6 +31,7 @@ class _Missing:
 
 
 MISSING: Any = _Missing()
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +84,23 @@ class CheckFunction:
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         raise NotImplementedError
+
+
+class OptionError(ValueError):
+    """An option a function cannot use (an unsafe pattern, a bad selector), named so that the rule loader can
+    point at it."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def prepared_option(options: Mapping[str, Any], key: str, make: Callable[[Any], T]) -> T:
+    """`make(options[key])`, with its ValueError turned into an OptionError about `key`."""
+    try:
+        return make(options[key])
+    except ValueError as err:
+        raise OptionError(key, str(err)) from None
 
 
 REGISTRY: dict[str, CheckFunction] = {}

@@ -9,7 +9,16 @@ from typing import Any
 from svclint.engine.conditions import is_empty, same_value
 from svclint.engine.selectors import compile_selector
 from svclint.engine.templates import display
-from svclint.functions.base import MISSING, CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.functions.base import (
+    MISSING,
+    CheckContext,
+    CheckFunction,
+    Related,
+    Target,
+    Violation,
+    prepared_option,
+    register,
+)
 from svclint.k8s.validation import FORMATS, parse_ip
 from svclint.model import FieldPath, format_field_path
 
@@ -176,7 +185,7 @@ class EqualsField(CheckFunction):
     provides = frozenset({"other"})
 
     def prepare(self, options: dict[str, Any]) -> Any:
-        return compile_selector(options["other"])
+        return prepared_option(options, "other", compile_selector)
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         found = options.find(context.resource.data)
@@ -203,7 +212,7 @@ class DistinctFrom(CheckFunction):
     provides = frozenset({"other"})
 
     def prepare(self, options: dict[str, Any]) -> Any:
-        return compile_selector(options["others"])
+        return prepared_option(options, "others", compile_selector)
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         value = target.value
@@ -288,7 +297,7 @@ class IpFamilies(CheckFunction):
     provides = frozenset({"family", "index"})
 
     def prepare(self, options: dict[str, Any]) -> Any:
-        selector = compile_selector(options["families"]) if "families" in options else None
+        selector = prepared_option(options, "families", compile_selector) if "families" in options else None
         return {"distinct": options.get("distinct", False), "families": selector}
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:

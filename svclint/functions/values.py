@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from svclint.engine.conditions import same_value
-from svclint.functions.base import MISSING, CheckContext, CheckFunction, Target, Violation, register
+from svclint.functions.base import MISSING, CheckContext, CheckFunction, Target, Violation, prepared_option, register
 from svclint.k8s.validation import FORMATS, parse_network
 
 
@@ -135,7 +135,7 @@ class Format(CheckFunction):
     def prepare(self, options: dict[str, Any]) -> Any:
         from svclint.engine.regexes import compile_safe
 
-        skip = compile_safe(options["skipMatching"]) if "skipMatching" in options else None
+        skip = prepared_option(options, "skipMatching", compile_safe) if "skipMatching" in options else None
         return {**options, "check": FORMATS[options["format"]], "skip": skip}
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
@@ -176,8 +176,8 @@ class Pattern(CheckFunction):
         from svclint.engine.regexes import compile_safe
 
         if "match" in options:
-            return (compile_safe(options["match"]), True, options["match"])
-        return (compile_safe(options["notMatch"]), False, options["notMatch"])
+            return (prepared_option(options, "match", compile_safe), True, options["match"])
+        return (prepared_option(options, "notMatch", compile_safe), False, options["notMatch"])
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         pattern, must_match, text = options

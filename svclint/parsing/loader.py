@@ -244,7 +244,8 @@ def _syntax_problem(err: Exception, chunk: Chunk) -> StructureProblem:
             message = f"{message} ({err.context})"
         if "tab" in message or _char_at(chunk.text, mark.line, mark.column) == "\t":
             message += ": a tab character; YAML does not allow tabs for indentation"
-        return StructureProblem("yaml-syntax", message, Span.point(mark.line + chunk.first_line + 1, mark.column + 1))
+        line, column = _within(chunk.text, mark.line, mark.column)
+        return StructureProblem("yaml-syntax", message, Span.point(line + chunk.first_line + 1, column + 1))
     if isinstance(err, ReaderError):
         line, col = _line_col(chunk.text, err.position)
         return StructureProblem(
@@ -253,6 +254,15 @@ def _syntax_problem(err: Exception, chunk: Chunk) -> StructureProblem:
             Span.point(line + chunk.first_line, col),
         )
     return StructureProblem("yaml-syntax", str(err) or "invalid YAML", Span.point(chunk.first_line + 1, 1))
+
+
+def _within(text: str, line: int, column: int) -> tuple[int, int]:
+    """A 0-based mark moved back into the text: at the end of a file without a final line break, libyaml marks
+    the start of a line that does not exist; editors (and yamllint) put that place at the end of the last line."""
+    last = text.count("\n")
+    if line > last or (line == last and not text.endswith("\n") and column > len(text) - text.rfind("\n") - 1):
+        return last, len(text) - (text.rfind("\n") + 1)
+    return line, column
 
 
 def _char_at(text: str, line: int, column: int) -> str:

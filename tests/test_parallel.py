@@ -1,0 +1,71 @@
+"""Reading files in several processes, and letting go of spans until a finding needs them: neither may change
+what a run reports."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+import svclint.run
+from conftest import REPO
+from svclint.model import Finding
+from svclint.run import LintSettings, lint
+
+DATA = REPO / "tests" / "data" / "crossref"
+
+
+def _lint(root: Path, jobs: int) -> list[Finding]:
+    return lint(LintSettings(paths=[str(root)], jobs=jobs, enable=("SVC205",), use_cache=False)).findings
+
+
+@pytest.fixture
+def copies(tmp_path: Path) -> Path:
+    """Twelve copies of the cross-resource corpus (60 files): enough for a pool, with findings across files."""
+    root = tmp_path / "repo"
+    for index in range(12):
+        shutil.copytree(DATA, root / f"copy-{index:02}")
+    return root
+
+
+def test_a_pool_reports_exactly_what_one_process_reports(copies: Path) -> None:
+    single = _lint(copies, jobs=1)
+    pooled = _lint(copies, jobs=2)
+    assert len({f.location.path.split("/")[-3] for f in single}) == 12  # every copy has findings
+    assert {f.rule_id for f in single} >= {"SVC201", "SVC202", "SVC203", "SVC204", "SVC206", "SVC208"}
+    assert pooled == single  # findings, positions, related locations, messages, in order
+
+
+def test_a_file_changed_during_the_run_falls_back_to_the_objects_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Cross-resource findings read their spans again from the file; if it changed since it was linted, they
+    point at the first line of the object rather than at a place that now holds something else."""
+    shutil.copytree(DATA, tmp_path / "repo")
+    services = tmp_path / "repo" / "app" / "services.yaml"
+    expected = [f for f in _lint(tmp_path / "repo", jobs=1) if f.rule_id == "SVC202"]
+    assert [f.location.span.start_line for f in expected] == [22, 33, 44]
+
+    build_inventory = svclint.run.build_inventory
+
+    def edit_then_build(*args: object, **kwargs: object) -> object:
+        services.write_text("# edited\n" + services.read_text())
+        return build_inventory(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(svclint.run, "build_inventory", edit_then_build)
+    changed = [f for f in _lint(tmp_path / "repo", jobs=1) if f.rule_id == "SVC202"]
+    starts = [_document_start(services, f.location.span.start_line - 1) for f in expected]
+    assert [(f.location.span.start_line, f.location.span.start_col) for f in changed] == [(s, 1) for s in starts]
+    assert [f.message for f in changed] == [f.message for f in expected]
+
+
+def _document_start(path: Path, line_before_edit: int) -> int:
+    """The line (before the edit) of the first key of the document holding `line_before_edit`."""
+    lines = path.read_text().splitlines()[1:]  # without the added comment
+    start = line_before_edit
+    while start > 0 and lines[start - 1] != "---":
+        start -= 1
+    while lines[start].startswith("#"):
+        start += 1
+    return start + 1
