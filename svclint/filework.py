@@ -140,18 +140,18 @@ def settle(result: FileResult, options: LoadOptions) -> None:
     """Make a result that crossed from a worker process as economical as one made here: its origins get the
     run's load options back, and its objects share strings again (the loader interns keys and short values, a
     repository says `name`, `app` and `TCP` a million times, but unpickling makes each a fresh string)."""
-    documents: dict[int, Document] = {}
+    settled: set[int] = set()
+    kept: list[Resource] = []
     for resource in result.kept:
         document = resource.document
-        if id(document) not in documents:
-            documents[id(document)] = document
+        if id(document) not in settled:  # the items of a List share their document
+            settled.add(id(document))
             document.data = _interned(document.data)
             if isinstance(document.origin, FileOrigin):
                 document.origin.bind(options)
         data = get_in(document.data, resource.prefix)
-        if isinstance(data, dict):
-            resource.data = data
-            resource.__post_init__()
+        kept.append(_with_document(resource, document, data) if isinstance(data, dict) else resource)
+    result.kept = kept
 
 
 def _interned(value: Any) -> Any:

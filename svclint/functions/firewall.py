@@ -189,16 +189,7 @@ def _open_range(rule: FirewallRule, permission: Permission, low: int, high: int)
         return None
     if permission.protocol not in (ALL, "tcp", "udp", "sctp") or not permission.covers(permission.protocol, low, high):
         return None
-    return Violation(
-        path=permission.path or None,
-        variables={
-            "rule": rule.name,
-            "permission": permission.describe(),
-            "sources": rule.sources.describe(),
-            "reason": "",
-        },
-        identity=permission.describe(),
-    )
+    return _about(rule, permission)
 
 
 def _stale(context: CheckContext, rule: FirewallRule, permission: Permission, low: int, high: int) -> Violation | None:
@@ -210,6 +201,11 @@ def _stale(context: CheckContext, rule: FirewallRule, permission: Permission, lo
     claims = context.inventory.nodeport_claims
     if any(port in r for r in inside for port in claims):
         return None
+    return _about(rule, permission)
+
+
+def _about(rule: FirewallRule, permission: Permission) -> Violation:
+    """A finding at one permission of a firewall rule."""
     return Violation(
         path=permission.path or None,
         variables={
