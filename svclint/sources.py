@@ -102,7 +102,7 @@ def _expand(raw: str, excludes: Sequence[str]) -> Iterable[Source]:
 
 
 def _walk(root: Path, excludes: Sequence[str]) -> Iterable[Source]:
-    patterns = _Excludes(excludes)
+    excluded = _Excludes(excludes)
     problems: list[tuple[str, str]] = []
 
     def on_error(err: OSError) -> None:
@@ -113,13 +113,13 @@ def _walk(root: Path, excludes: Sequence[str]) -> Iterable[Source]:
     # reading small ones, and a symlinked file should read as the link the user has, not as its target.
     root_text, root_display = os.fspath(root), _display(root)
     for directory, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not _excluded(Path(directory) / d, d, patterns))
+        dirnames[:] = sorted(d for d in dirnames if not excluded.match(Path(directory) / d, d))
         folder_display = _join_display(root_display, directory[len(root_text) :])
         for name in sorted(filenames):
             if not name.endswith(YAML_SUFFIXES):
                 continue
             path = Path(directory) / name
-            if _excluded(path, name, patterns):
+            if excluded.match(path, name):
                 continue
             yield _walked_source(path, _join_display(folder_display, name))
     for filename, problem in problems:
@@ -159,10 +159,6 @@ class _Excludes:
         return self.regex is not None and (
             self.regex.match(name) is not None or self.regex.match(path.as_posix()) is not None
         )
-
-
-def _excluded(path: Path, name: str, patterns: _Excludes) -> bool:
-    return patterns.match(path, name)
 
 
 def _display(path: Path) -> str:
