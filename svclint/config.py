@@ -204,6 +204,9 @@ def settings_from_mapping(config: Mapping[str, Any], base: Path) -> dict[str, An
         out["rule_dirs"] = tuple(base / str(directory) for directory in config["rules"])
     if "context" in config:
         out["context"] = tuple(str(base / str(path)) for path in config["context"])
+    for key, target in (("force-exclude", "force_exclude"), ("respect-gitignore", "respect_gitignore")):
+        if key in config:
+            out[target] = bool(config[key])
     if "max-file-size" in config:
         out["max_file_bytes"] = int(config["max-file-size"]) * 1024 * 1024
     firewall = config.get("firewall")

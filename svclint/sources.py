@@ -6,27 +6,16 @@ skip version-control and tool folders, and report what they cannot read instead 
 
 from __future__ import annotations
 
-import fnmatch
 import os
-import re
 import stat
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from svclint.excludes import Excludes
+
 YAML_SUFFIXES = (".yaml", ".yml")
-DEFAULT_EXCLUDES = (
-    ".git",
-    ".hg",
-    ".svn",
-    "node_modules",
-    ".venv",
-    "venv",
-    ".tox",
-    "__pycache__",
-    ".terraform",
-)
 
 
 class SourceError(Exception):
@@ -57,18 +46,30 @@ def read_stdin() -> bytes:
         return b""  # stdin closed early, or replaced by an object without bytes: an empty stream
 
 
-def collect(paths: Sequence[str], stdin_filename: str | None = None, excludes: Sequence[str] = ()) -> list[Source]:
+def collect(
+    paths: Sequence[str],
+    stdin_filename: str | None = None,
+    excludes: Excludes | Sequence[str] = (),
+    force_exclude: bool = True,
+    on_empty: Callable[[str], None] | None = None,
+) -> list[Source]:
+    """The sources of `paths`. `on_empty` hears of each directory that holds nothing to lint."""
+    excluded = excludes if isinstance(excludes, Excludes) else Excludes(excludes)
     sources: list[Source] = []
     seen: set[tuple[int, int] | str] = set()
     for raw in paths:
         if raw == "-":
             sources.append(Source(stdin_filename or "<stdin>", None, True))
             continue
-        for source in _expand(raw, excludes):
+        found = 0
+        for source in _expand(raw, excluded, force_exclude):
+            found += 1
             key = source_key(source)
             if key not in seen:
                 seen.add(key)
                 sources.append(source)
+        if not found and on_empty is not None and os.path.isdir(raw):
+            on_empty(raw)
     return sources
 
 
@@ -83,7 +84,7 @@ def source_key(source: Source) -> tuple[int, int] | str:
     return (info.st_dev, info.st_ino)
 
 
-def _expand(raw: str, excludes: Sequence[str]) -> Iterable[Source]:
+def _expand(raw: str, excludes: Excludes, force_exclude: bool) -> Iterable[Source]:
     path = Path(raw)
     try:
         info = path.stat()
@@ -96,13 +97,15 @@ def _expand(raw: str, excludes: Sequence[str]) -> Iterable[Source]:
             raise SourceError(f"{raw}: cannot read directory: permission denied")
         yield from _walk(path, excludes)
         return
+    if force_exclude and excludes.named(path):
+        return
     if not os.access(path, os.R_OK):
         raise SourceError(f"{raw}: cannot read: permission denied")
     yield Source(_display(path), path, True, helm_template=_in_helm_templates(path))
 
 
-def _walk(root: Path, excludes: Sequence[str]) -> Iterable[Source]:
-    excluded = _Excludes(excludes)
+def _walk(root: Path, excludes: Excludes) -> Iterable[Source]:
+    excluded = excludes.walk(root)
     problems: list[tuple[str, str]] = []
 
     def on_error(err: OSError) -> None:
@@ -113,14 +116,14 @@ def _walk(root: Path, excludes: Sequence[str]) -> Iterable[Source]:
     # reading small ones, and a symlinked file should read as the link the user has, not as its target.
     root_text, root_display = os.fspath(root), _display(root)
     for directory, dirnames, filenames in os.walk(root, onerror=on_error, followlinks=False):
-        dirnames[:] = sorted(d for d in dirnames if not excluded.match(Path(directory) / d, d))
+        dirnames[:] = sorted(d for d in dirnames if not excluded.skip_directory(directory, d))
         folder_display = _join_display(root_display, directory[len(root_text) :])
         for name in sorted(filenames):
             if not name.endswith(YAML_SUFFIXES):
                 continue
-            path = Path(directory) / name
-            if excluded.match(path, name):
+            if excluded.skip_file(directory, name):
                 continue
+            path = Path(directory) / name
             yield _walked_source(path, _join_display(folder_display, name))
     for filename, problem in problems:
         yield Source(_display(Path(filename)), Path(filename), False, problem=problem)
@@ -143,22 +146,6 @@ def _walked_source(path: Path, display: str) -> Source:
     if not os.access(path, os.R_OK):
         return Source(display, path, False, problem="cannot read: permission denied")
     return Source(display, path, False, helm_template=_in_helm_templates(path))
-
-
-class _Excludes:
-    """Folder names skipped by default, and the user's glob patterns, matched against a name or a path."""
-
-    def __init__(self, patterns: Sequence[str]) -> None:
-        self.names = frozenset(DEFAULT_EXCLUDES)
-        translated = [fnmatch.translate(p) for p in patterns] + [fnmatch.translate(f"*/{p}") for p in patterns]
-        self.regex = re.compile("|".join(translated)) if patterns else None
-
-    def match(self, path: Path, name: str) -> bool:
-        if name in self.names:
-            return True
-        return self.regex is not None and (
-            self.regex.match(name) is not None or self.regex.match(path.as_posix()) is not None
-        )
 
 
 def _display(path: Path) -> str:
