@@ -142,6 +142,16 @@ def cli() -> None:
     help="Processes reading files; 0 (the default) means one per CPU, 1 means no pool.",
 )
 @click.option("--no-cache", is_flag=True, help="Do not read or write svclint's validation cache.")
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=None,
+    help="Apply exclude patterns to files named on the command line too.  [default: force-exclude]",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip files .gitignore ignores in directory walks.  [default: respect-gitignore]",
+)
 def lint(**options: Any) -> None:
     """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""
     from svclint.baseline import BaselineError, write_baseline
@@ -160,6 +170,8 @@ def lint(**options: Any) -> None:
         rules = load_all_rules(resolved.settings)
         check_rule_names(resolved.config, rules)
         result = run_lint(resolved.settings, rules)
+        for warning in [*resolved.warnings, *result.warnings]:
+            click.echo(f"svclint: warning: {warning}", err=True)
         if cli_options.write_baseline is not None:
             count = write_baseline(cli_options.write_baseline, result.findings)
             click.echo(f"svclint: wrote {count} findings to the baseline {cli_options.write_baseline}", err=True)

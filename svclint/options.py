@@ -42,6 +42,8 @@ class CommandLine:
     show_suppressed: bool | None = None
     baseline: Path | None = None
     write_baseline: Path | None = None
+    force_exclude: bool | None = None
+    respect_gitignore: bool | None = None
 
 
 @dataclass
@@ -52,6 +54,7 @@ class Resolved:
     show_suppressed: bool = False
     config: ConfigFile | None = None
     extra: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # settings that do nothing, for stderr
 
 
 def resolve(cli: CommandLine, cwd: Path) -> Resolved:
@@ -74,9 +77,22 @@ def resolve(cli: CommandLine, cwd: Path) -> Resolved:
     changes["rule_dirs"] = (*settings.rule_dirs, *cli.rule_dirs)
     changes["context"] = (*settings.context, *cli.context)
     changes["switches"] = (*((r, True) for r in cli.enable), *((r, False) for r in cli.disable))
+    if cli.stdin_filename is not None and "-" not in cli.paths:
+        raise ConfigError("--stdin-filename names input read from '-', and '-' is not among the paths")
+    for name in ("force_exclude", "respect_gitignore"):
+        if getattr(cli, name) is not None:
+            changes[name] = getattr(cli, name)
+    changes["firewall_files"] = (*settings.firewall_files, *cli.firewall_files)
+    warnings: list[str] = []
     if cli.require_firewall is not None:
         changes["require_firewall"] = cli.require_firewall
-    changes["firewall_files"] = (*settings.firewall_files, *cli.firewall_files)
+    elif changes["firewall_files"]:
+        # Firewall rules given to svclint are rules to check against: reading them and checking nothing
+        # would be an option that silently does nothing. An explicit `require: false` still wins.
+        if "require" not in data.get("firewall", {}):
+            changes["require_firewall"] = True
+        elif not settings.require_firewall:
+            warnings.append("firewall rules are read but not checked: the configuration says firewall.require: false")
     changes["firewall"] = _firewall(settings.firewall, cli)
     baseline = cli.baseline
     if baseline is None and "baseline" in data and cli.write_baseline is None:
@@ -88,6 +104,7 @@ def resolve(cli: CommandLine, cwd: Path) -> Resolved:
         output_format=cli.output_format or data.get("format", "text"),
         show_suppressed=cli.show_suppressed if cli.show_suppressed is not None else data.get("show-suppressed", False),
         config=config,
+        warnings=warnings,
     )
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -14,6 +14,7 @@ from svclint.document import Resource
 from svclint.engine.evaluate import ActiveRule, Engine, activate
 from svclint.engine.params import DEFAULT_NODE_PORT_RANGE, Params
 from svclint.engine.ruleset import Rule, builtin_rules_dir, load_rules
+from svclint.excludes import Excludes
 from svclint.filework import WHOLE_KINDS, FileJob
 from svclint.firewall.settings import FirewallSettings
 from svclint.inventory import build_inventory
@@ -44,6 +45,8 @@ class LintSettings:
     severities: dict[str, Severity] = field(default_factory=dict)
     max_file_bytes: int = 32 * 1024 * 1024
     excludes: Sequence[str] = ()
+    force_exclude: bool = True  # excludes apply to files named on the command line too
+    respect_gitignore: bool = True
     use_cache: bool = True
     require_firewall: bool = False
     firewall_files: Sequence[str] = ()
@@ -80,6 +83,7 @@ class RunResult:
     rules: list[ActiveRule]
     stats: RunStats
     suppressions: SuppressionStats = field(default_factory=SuppressionStats)
+    warnings: list[str] = field(default_factory=list)  # options or paths that did nothing, for stderr
 
 
 def select_rules(rules: Sequence[Rule], settings: LintSettings) -> list[Rule]:
@@ -129,9 +133,16 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     local = [a for a in active if a.rule.function is not None and not a.rule.needs_inventory]
     cross = [a for a in active if a.rule.function is not None and a.rule.needs_inventory]
 
-    reported = collect(settings.paths, settings.stdin_filename, settings.excludes)
+    warnings: list[str] = []
+    excludes = Excludes(settings.excludes, settings.respect_gitignore)
+    reported = collect(
+        settings.paths, settings.stdin_filename, excludes, settings.force_exclude, on_empty=_warn_empty(warnings)
+    )
+    if not reported and not warnings:
+        warnings.append(_nothing_to_check(settings))
     reported_keys = {source_key(s) for s in reported}
-    context = [s for s in collect(settings.context, None, settings.excludes) if source_key(s) not in reported_keys]
+    context_sources = collect(settings.context, None, excludes, settings.force_exclude)
+    context = [s for s in context_sources if source_key(s) not in reported_keys]
     options = LoadOptions(skip_kinds=skip_kinds(selected), max_file_bytes=settings.max_file_bytes)
     job = FileJob(local, by_name, options, params=variables, whole_kinds=_whole_kinds(cross))
     work = [*((s, True) for s in reported), *((s, False) for s in context)]
@@ -148,7 +159,7 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     rule_ids = {key: rule.id for rule in all_rules for key in (rule.id, rule.name)}
     directives = collect_directives([r for r in results if r.reported], rule_ids)
     # A large run's per-file records: let them go before the inventory.
-    del results, work, reported, reported_keys, context
+    del results, work, reported, reported_keys, context, context_sources
 
     exported = _load_firewall_files(settings.firewall_files)
     kept.extend(exported.resources)
@@ -169,7 +180,20 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     if settings.baseline is not None:
         findings, suppression_stats.baseline = apply_baseline(findings, read_baseline(settings.baseline))
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, active, stats, suppression_stats)
+    return RunResult(findings, active, stats, suppression_stats, warnings)
+
+
+def _warn_empty(warnings: list[str]) -> Callable[[str], None]:
+    def warn(path: str) -> None:
+        warnings.append(f"{path}: no YAML files (*.yaml, *.yml) to check outside the excluded ones")
+
+    return warn
+
+
+def _nothing_to_check(settings: LintSettings) -> str:
+    if settings.force_exclude and any(os.path.isfile(p) for p in settings.paths):
+        return "no files checked: every file named is excluded (see `exclude`; --no-force-exclude lints them)"
+    return "no files checked"
 
 
 def _whole_kinds(cross: Sequence[ActiveRule]) -> frozenset[str] | None:

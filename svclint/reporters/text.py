@@ -40,7 +40,8 @@ def _summary(report: Report, shown: list[Finding]) -> str:
     if stats.skipped_files:
         notes.append(f"{stats.skipped_files} not linted")
     if stats.not_kubernetes:
-        notes.append(f"{stats.not_kubernetes} not Kubernetes objects")
+        count = stats.not_kubernetes
+        notes.append("1 not a Kubernetes object" if count == 1 else f"{count} not Kubernetes objects")
     if notes:
         checked += " (" + ", ".join(notes) + ")"
     suffix = _suppressed_note(report)
@@ -69,7 +70,7 @@ def _suppressed_note(report: Report) -> str:
         details.append(f"{report.suppressions.baseline} by the baseline")
     if not report.show_suppressed:
         details.append("hidden: --show-suppressed shows them")
-    return f"; {suppressed} suppressed ({', '.join(details)})"
+    return f"; {suppressed} suppressed" + (f" ({', '.join(details)})" if details else "")
 
 
 def _paint(text: str, style: str, color: bool) -> str:
