@@ -21,6 +21,7 @@ from svclint.inventory import build_inventory
 from svclint.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.model import Finding, Severity
 from svclint.parallel import run_files
+from svclint.parsing.depth import with_nesting_headroom
 from svclint.parsing.loader import FileStats, LoadOptions
 from svclint.sources import collect, source_key
 from svclint.suppress import Directive, SuppressionStats, apply_suppressions, collect_directives, unused
@@ -123,6 +124,7 @@ def skip_kinds(rules: Iterable[Rule]) -> frozenset[str]:
     return BUILTIN_KINDS - needed
 
 
+@with_nesting_headroom
 def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResult:
     all_rules = list(rules) if rules is not None else load_all_rules(settings)
     selected = select_rules(all_rules, settings)

@@ -6,6 +6,7 @@ are not scalars, broken merge keys and alias expansion past a limit (billion lau
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 from _ruamel_yaml import MappingNode, ScalarNode, SequenceNode
 
 from svclint.model import FieldPath, Span
+from svclint.parsing.depth import MAX_DEPTH
 from svclint.parsing.resolve import key_to_string, resolve_plain, resolve_tagged
 
 SCALAR, MAPPING, SEQUENCE = 0, 1, 2
@@ -35,6 +37,27 @@ class AliasLimitExceeded(Exception):
     """Expanding aliases would build more values than the document's size can justify."""
 
 
+class NestingLimitExceeded(Exception):
+    """Values nested deeper than the limit; `node` is the first collection past it."""
+
+    def __init__(self, node: Any) -> None:
+        super().__init__()
+        self.node = node
+
+
+class RecursiveAlias(Exception):
+    """An alias refers to a collection that contains it (`a: &a [*a]`): the value would be infinite."""
+
+    def __init__(self, node: Any) -> None:
+        super().__init__()
+        self.node = node  # the anchored collection; the alias itself has no node of its own
+
+
+# What the walk still has to do for one open collection: its remaining entries (key or index, key node or
+# None, value node), the container they go into, its path, and its node.
+_Frame = tuple[Iterator[tuple[Any, Any, Any]], Any, FieldPath, Any]
+
+
 @dataclass(slots=True)
 class BuiltDocument:
     data: Any
@@ -43,20 +66,45 @@ class BuiltDocument:
 
 
 class TreeBuilder:
-    """Turns one document's node tree into data. `line_offset` maps chunk lines to file lines."""
+    """Turns one document's node tree into data. `line_offset` maps chunk lines to file lines.
 
-    __slots__ = ("_budget", "_forbid_tags", "_line_offset", "_problems", "_spans", "_visits")
+    The walk keeps its own stack instead of recursing, so that the nesting limit (`max_depth`) is the only
+    limit on depth: Python's recursion limit would otherwise stop it first, at a depth that depends on the shape.
+    """
 
-    def __init__(self, line_offset: int, node_budget: int, forbid_tags: bool = False) -> None:
+    __slots__ = ("_budget", "_forbid_tags", "_line_offset", "_max_depth", "_open", "_problems", "_spans", "_visits")
+
+    def __init__(
+        self, line_offset: int, node_budget: int, forbid_tags: bool = False, max_depth: int = MAX_DEPTH
+    ) -> None:
         self._line_offset = line_offset + 1  # marks are 0-based
         self._budget = node_budget
         self._forbid_tags = forbid_tags  # rule and configuration files: data only, no `!!python/...`
+        self._max_depth = max_depth
         self._visits = 0
         self._spans: dict[FieldPath, SpanEntry] = {}
         self._problems: list[StructureProblem] = []
+        self._open: set[int] = set()  # ids of the collections being built: the ancestors of the current node
 
     def build(self, root: Any) -> BuiltDocument:
-        data = self._value(root, ())
+        stack: list[_Frame] = []
+        data = self._enter(root, (), stack)
+        while stack:
+            entries, container, path, node = stack[-1]
+            entry = next(entries, None)
+            if entry is None:
+                stack.pop()
+                self._open.discard(id(node))
+                continue
+            key, key_node, child = entry
+            child_path = (*path, key)
+            key_marks = (0, 0, 0, 0) if key_node is None else self._marks(key_node)
+            self._spans[child_path] = (*key_marks, *self._marks(child), _shape(child))
+            value = self._enter(child, child_path, stack)
+            if key_node is None:
+                container.append(value)
+            else:
+                container[key] = value
         self._spans[()] = (0, 0, 0, 0, *self._marks(root), _shape(root))
         return BuiltDocument(data, self._spans, self._problems)
 
@@ -68,7 +116,8 @@ class TreeBuilder:
     def span(self, node: Any) -> Span:
         return Span(*self._marks(node))
 
-    def _value(self, node: Any, path: FieldPath) -> Any:
+    def _enter(self, node: Any, path: FieldPath, stack: list[_Frame]) -> Any:
+        """A scalar's value; for a collection, an empty container whose entries `build` fills in later."""
         self._visits += 1
         if self._visits > self._budget:
             raise AliasLimitExceeded
@@ -79,19 +128,26 @@ class TreeBuilder:
             value = _scalar(node)
             # Names, labels, protocols and kinds repeat across thousands of objects: one copy of each.
             return intern(value) if value.__class__ is str and len(value) <= 64 else value
+        if id(node) in self._open:
+            raise RecursiveAlias(node)
+        if len(stack) >= self._max_depth:
+            raise NestingLimitExceeded(node)
+        container: Any
+        entries: Iterator[tuple[Any, Any, Any]]
         if cls is MappingNode:
-            return self._mapping(node, path)
-        if cls is SequenceNode:
-            items = []
-            for index, child in enumerate(node.value):
-                child_path = (*path, index)
-                self._spans[child_path] = (0, 0, 0, 0, *self._marks(child), _shape(child))
-                items.append(self._value(child, child_path))
-            return items
-        raise TypeError(f"unexpected YAML node {cls.__name__}")  # pragma: no cover - parser invariant
+            container = {}
+            entries = self._mapping_entries(node, container, path)
+        elif cls is SequenceNode:
+            container = []
+            entries = ((index, None, child) for index, child in enumerate(node.value))
+        else:  # pragma: no cover - parser invariant
+            raise TypeError(f"unexpected YAML node {cls.__name__}")
+        self._open.add(id(node))
+        stack.append((entries, container, path, node))
+        return container
 
-    def _mapping(self, node: Any, path: FieldPath) -> dict[str, Any]:
-        result: dict[str, Any] = {}
+    def _mapping_entries(self, node: Any, result: dict[str, Any], path: FieldPath) -> Iterator[tuple[Any, Any, Any]]:
+        """The entries of a mapping in order, then what its merge keys bring that it does not define itself."""
         first_seen: dict[str, Any] = {}
         merges: list[Any] = []
         for key_node, value_node in node.value:
@@ -120,33 +176,26 @@ class TreeBuilder:
                 )
             else:
                 first_seen[key] = key_node
-            child_path = (*path, key)
-            self._spans[child_path] = (*self._marks(key_node), *self._marks(value_node), _shape(value_node))
-            result[key] = self._value(value_node, child_path)
+            yield key, key_node, value_node
         for source in merges:
-            self._merge(result, source, path)
-        return result
+            yield from self._merged_entries(result, source)
 
-    def _merge(self, result: dict[str, Any], source: Any, path: FieldPath) -> None:
+    def _merged_entries(self, result: dict[str, Any], source: Any) -> Iterator[tuple[Any, Any, Any]]:
         """`<<: *base` (YAML 1.1 merge keys, which go-yaml honours): keys written here win."""
         sources = source.value if source.__class__ is SequenceNode else [source]
         for mapping in sources:
             if mapping.__class__ is not MappingNode:
                 self._problem("invalid-structure", "a merge key (<<) must refer to a mapping", mapping)
                 continue
+            if id(mapping) in self._open:
+                raise RecursiveAlias(mapping)
             for key_node, value_node in mapping.value:
                 if key_node.__class__ is not ScalarNode:
                     continue
                 key = intern(key_to_string(_scalar(key_node)))
                 if key in result or key == _MERGE_KEY:
                     continue
-                child_path = (*path, key)
-                self._spans[child_path] = (
-                    *self._marks(key_node),
-                    *self._marks(value_node),
-                    _shape(value_node),
-                )
-                result[key] = self._value(value_node, child_path)
+                yield key, key_node, value_node
 
     def _problem(self, code: str, message: str, node: Any) -> None:
         self._problems.append(StructureProblem(code, message, self.span(node)))

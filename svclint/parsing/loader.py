@@ -14,16 +14,24 @@ from typing import Any
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.events import AliasEvent, CollectionEndEvent, MappingStartEvent, SequenceStartEvent
 from ruamel.yaml.reader import ReaderError
 
 from svclint.document import Document, Resource
 from svclint.model import Span
-from svclint.parsing.build import AliasLimitExceeded, StructureProblem, TreeBuilder
+from svclint.parsing.build import (
+    AliasLimitExceeded,
+    NestingLimitExceeded,
+    RecursiveAlias,
+    StructureProblem,
+    TreeBuilder,
+)
 from svclint.parsing.chunks import Chunk, has_content, split_documents
 from svclint.parsing.decode import Decoded, decode
+from svclint.parsing.depth import MAX_DEPTH
 
 # Limits that keep hostile input bounded in time and memory (see docs/input.md).
-MAX_FLOW_DEPTH = 1000
+MAX_FLOW_DEPTH = MAX_DEPTH
 MAX_INDENT = 2000
 _DEEP_INDENT = re.compile(rf"^[ \t?:-]{{{MAX_INDENT}}}", re.MULTILINE)
 _BRACKETS = re.compile(r"[\[\]{}]")
@@ -165,12 +173,60 @@ def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budge
             )
         )
         return
+    except NestingLimitExceeded as err:
+        deepest = builder.span(err.node)
+        loaded.problems.append(
+            StructureProblem(
+                "resource-limit",
+                f"values nested deeper than {MAX_DEPTH} levels: document not linted",
+                Span.point(deepest.start_line, deepest.start_col),
+            )
+        )
+        return
+    except RecursiveAlias as err:
+        loaded.problems.append(_recursive_alias_problem(chunk, builder.span(err.node)))
+        return
     loaded.stats.built += 1
     document = Document(loaded.path, index, built.data, built.spans)
     loaded.documents.append(document)
     loaded.problems.extend(built.problems)
     if options.objects:
         loaded.resources.extend(_resources_of(loaded, document))
+
+
+def _recursive_alias_problem(chunk: Chunk, anchored: Span) -> StructureProblem:
+    """The alias that refers to a collection it sits in. Aliases have no nodes of their own (an alias is the
+    anchored node), so the events of the chunk are read again to find where it is written."""
+    where = _recursive_alias_at(chunk.text, anchored.start_line - chunk.first_line - 1, anchored.start_col - 1)
+    line, col = (where[0] + chunk.first_line + 1, where[1] + 1) if where else (anchored.start_line, anchored.start_col)
+    return StructureProblem(
+        "invalid-structure",
+        "this alias refers to a collection that contains it: the value would be infinite, and kubectl cannot decode it",
+        Span.point(line, col),
+        identity="recursive-alias",
+    )
+
+
+def _recursive_alias_at(text: str, line: int, column: int) -> tuple[int, int] | None:
+    """0-based line and column of the first alias, after the given place, whose anchor is still open."""
+    parser = CParser(text)
+    open_anchors: list[str | None] = []
+    try:
+        while parser.check_event():
+            event = parser.get_event()
+            if isinstance(event, (MappingStartEvent, SequenceStartEvent)):
+                open_anchors.append(event.anchor)
+            elif isinstance(event, CollectionEndEvent):
+                open_anchors.pop()
+            elif isinstance(event, AliasEvent) and event.anchor in open_anchors:
+                mark = event.start_mark
+                if (mark.line, mark.column) >= (line, column):
+                    return mark.line, mark.column
+    except (YAMLError, ValueError):  # pragma: no cover - the chunk was composed without error
+        return None
+    finally:
+        parser.dispose()
+    return None  # pragma: no cover - a cycle always has its alias
 
 
 def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:

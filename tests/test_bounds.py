@@ -1,0 +1,92 @@
+"""Parsing and rule-evaluation bounds: hostile YAML and rule files end in located findings or clear errors.
+
+Recursive aliases, nesting at the documented limit (every shape, one process or several), suppression comment
+floods, patterns that would backtrack, costly JSONPath, line separators inside strings and template lines in
+multi-document files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import builtin_rules, by_rule, run_files
+from svclint.parsing.depth import MAX_DEPTH
+
+ALL_RULES = tuple(rule.id for rule in builtin_rules())
+
+NODEPORT = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n"
+    "    nodePort: 29999\n"
+)
+
+
+# --- Recursive aliases -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "column"),
+    [
+        ("&a [*a]", 10),  # a sequence holding itself
+        ("&a {x: *a}", 13),  # a mapping holding itself
+        ("&a {x: [1, {y: *a}]}", 21),  # further down
+        ("&a {x: {<<: *a}}", 18),  # merged into its own child
+    ],
+)
+def test_an_alias_to_its_own_ancestor_is_a_finding_at_the_alias(tmp_path: Path, value: str, column: int) -> None:
+    looped = f"apiVersion: v1\nkind: Service\nmetadata:\n  name: loop\nspec:\n  x: {value}\n"
+    result = run_files(tmp_path, {"loop.yaml": looped, "web.yaml": NODEPORT})
+    [loop] = [f for f in result.findings if f.location.path == "loop.yaml"]
+    assert loop.rule_id == "SVC003" and "refers to a collection that contains it" in loop.message
+    assert (loop.location.span.start_line, loop.location.span.start_col) == (6, column)
+    assert looped.splitlines()[5][column - 1] == "*"
+    # the other file of the run is still linted
+    assert [f.location.span.start_line for f in by_rule(result.findings, "SVC101")] == [9]
+
+
+def test_an_alias_used_twice_without_a_loop_is_not_a_finding(tmp_path: Path) -> None:
+    text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: ok\n  labels: &l {app: x}\nspec:\n  selector: *l\n"
+    result = run_files(tmp_path, {"ok.yaml": text})
+    assert by_rule(result.findings, "SVC003") == []
+
+
+# --- Nesting at the documented limit ---------------------------------------------------------------------------
+
+# The object's own levels above the nested value: the document, spec, ports, the port item.
+_OUTER_LEVELS = 4
+_HEAD = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: deep\nspec:\n  selector: {app: deep}\n  ports:\n"
+    "  - port: 80\n    targetPort: "
+)
+_WORKLOAD = (
+    "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: deep\nspec:\n  template:\n    metadata:\n"
+    "      labels: {app: deep}\n    spec:\n      containers:\n      - name: c\n        ports:\n"
+    "        - containerPort: 80\n"
+)
+
+
+def nested(levels: int, shape: str) -> str:
+    """A Service whose targetPort holds `levels` nested collections, so the document is that many levels plus
+    its own four deep."""
+    if shape == "flow-sequence":
+        return _HEAD + "[" * levels + "]" * levels + "\n"
+    if shape == "flow-mapping":
+        return _HEAD + "{a: " * levels + "1" + "}" * levels + "\n"
+    lines = [" " * (5 + level) + "a:" for level in range(levels)]  # block mappings, one column per level
+    return _HEAD + "\n" + "\n".join(lines) + " 1\n"
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+@pytest.mark.parametrize("shape", ["flow-sequence", "flow-mapping", "block"])
+def test_nesting_at_the_limit_is_linted_and_one_past_it_is_refused(tmp_path: Path, shape: str, jobs: int) -> None:
+    inner = MAX_DEPTH - _OUTER_LEVELS
+    files = {"at.yaml": nested(inner, shape), "past.yaml": nested(inner + 1, shape), "workload.yaml": _WORKLOAD}
+    result = run_files(tmp_path, files, enable=ALL_RULES, require_firewall=True, jobs=jobs)
+    at = [f for f in result.findings if f.location.path == "at.yaml"]
+    assert [(f.rule_id, f.location.span.start_line) for f in at] == [("SVC010", 9)]
+    [past] = [f for f in result.findings if f.location.path == "past.yaml"]
+    assert past.rule_id == "SVC006" and f"nested deeper than {MAX_DEPTH} levels" in past.message
+    line, column = past.location.span.start_line, past.location.span.start_col
+    deepest = files["past.yaml"].splitlines()[line - 1][column - 1 :]
+    assert deepest.startswith(("[]", "{a: 1}", "a: 1"))
