@@ -75,8 +75,9 @@ def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = 
         engine = Engine(job.local, Inventory(), job.params)
         for resource in loaded.resources:
             result.findings.extend(engine.check(resource))
-        result.comments = loaded.comments
-        result.annotated = [r for r in loaded.resources if _has_ignore_annotation(r)]
+    # Context files' suppressions too: their objects' cross-resource findings may be reported (run.py).
+    result.comments = loaded.comments
+    result.annotated = [r for r in loaded.resources if _has_ignore_annotation(r)]
     result.kept = [kept for r in loaded.resources if (kept := compact(r, origin, job.whole_kinds)) is not None]
     if os.path.basename(loaded.path) in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
         result.kustomizations = [d.data for d in loaded.documents if isinstance(d.data, dict)]

@@ -23,6 +23,8 @@ from svclint.model import Finding, Severity
 from svclint.parallel import run_files
 from svclint.parsing.depth import with_nesting_headroom
 from svclint.parsing.loader import FileStats, LoadOptions
+from svclint.relocate import into_run
+from svclint.relocate import points_into as _points_into
 from svclint.sources import collect, source_key
 from svclint.suppress import Directive, SuppressionStats, apply_suppressions, collect_directives, unused
 
@@ -159,7 +161,10 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
         if result.reported:
             stats.add(result.stats)
     rule_ids = {key: rule.id for rule in all_rules for key in (rule.id, rule.name)}
-    directives = collect_directives([r for r in results if r.reported], rule_ids)
+    # Suppressions in context files count too: a cross-resource finding about a context object may be reported
+    # because it points into a file of the run, and is suppressed where the whole-repository run reports it.
+    directives = collect_directives(results, rule_ids)
+    in_run = frozenset(result.path for result in results if result.reported)
     # A large run's per-file records: let them go before the inventory.
     del results, work, reported, reported_keys, context, context_sources
 
@@ -173,14 +178,18 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     for resource in kept:
         if resource.reported:
             findings.extend(engine.check(resource))
+        elif settings.context:
+            findings.extend(f for f in engine.check(resource) if _points_into(f, in_run))
 
     suppression_stats = SuppressionStats()
     findings = apply_suppressions(findings, directives, suppression_stats)
     unused_rule = by_name.get("unused-suppression")
     if unused_rule is not None:
-        findings.extend(_unused_findings(unused(directives, frozenset(a.rule.id for a in active)), unused_rule))
+        judged = [d for d in directives if d.file in in_run]
+        findings.extend(_unused_findings(unused(judged, frozenset(a.rule.id for a in active)), unused_rule))
     if settings.baseline is not None:
         findings, suppression_stats.baseline = apply_baseline(findings, read_baseline(settings.baseline))
+    findings = [into_run(f, in_run) for f in findings]
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, active, stats, suppression_stats, warnings)
 

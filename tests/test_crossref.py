@@ -64,14 +64,25 @@ def test_typo_diagnosis_names_the_closest_pod_label(corpus: Path) -> None:
     assert "closest: Deployment default/api has app: api where the selector wants app: api-server" in finding.message
 
 
-def test_one_file_with_context_gives_the_same_findings_as_the_whole_repository(corpus: Path) -> None:
+def test_one_file_with_context_gives_the_findings_of_the_whole_repository_that_touch_it(corpus: Path) -> None:
     whole = [s for s in _summary(_lint(["."])) if s[1] == "app/services.yaml"]
+    # Findings the whole repository reports elsewhere but that point into the file come to it, at the place
+    # they point to; where the whole repository reports them becomes the first related location.
+    moved = [
+        ("SVC206", "app/services.yaml", 14, [("other/nodeports.yaml", 14)]),
+        ("SVC209", "app/services.yaml", 20, [("ingress/ingress.yaml", 20)]),
+        ("SVC208", "app/services.yaml", 24, [("ingress/ingress.yaml", 22)]),
+    ]
     alone = _summary(_lint(["app/services.yaml"], context=["."]))
-    assert alone == whole
+    assert alone == sorted([*whole, *moved], key=lambda s: (s[1], s[2]))
 
 
-def test_the_later_claim_is_reported_whichever_file_is_linted(corpus: Path) -> None:
-    assert [s[0] for s in _summary(_lint(["app/services.yaml"], context=["."]))].count("SVC206") == 0
+def test_a_collision_is_reported_in_whichever_file_is_linted(corpus: Path) -> None:
+    (moved,) = [f for f in _lint(["app/services.yaml"], context=["."]) if f.rule_id == "SVC206"]
+    assert moved.message.startswith("Service team-b/reports: spec.ports[0].nodePort 30080 is already claimed by Service default/web")
+    assert moved.related[0].message == (
+        "Service team-b/reports: spec.ports[0].nodePort: reported here when the whole repository is linted"
+    )
     collision = _summary(_lint(["other/nodeports.yaml"], context=["."]))
     assert collision == [("SVC206", "other/nodeports.yaml", 14, [("app/services.yaml", 14)])]
 

@@ -70,3 +70,82 @@ def test_hook_manifest_declares_what_users_rely_on() -> None:
     assert hook["require_serial"] is True
     assert hook["entry"] == "svclint lint"
     assert "yaml" in hook["types_or"]
+
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+    - port: 80
+      targetPort: 8080
+"""
+DEPLOYMENT = """\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+        - name: web
+          image: nginx:1.27
+          ports:
+            - containerPort: 8080
+"""
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_partial_commit_that_relabels_a_deployment_catches_the_service_it_breaks(
+    tmp_path: Path, offline_pip: dict[str, str]
+) -> None:
+    project = tmp_path / "project"
+    (project / "k8s").mkdir(parents=True)
+    _git(project, "init", "-q")
+    (project / ".svclint.yaml").write_text("context: [k8s/]\nfail-on: warning\n")
+    (project / "k8s" / "web.yaml").write_text(SERVICE)
+    (project / "k8s" / "deploy.yaml").write_text(DEPLOYMENT)
+    env = {
+        **os.environ,
+        **offline_pip,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "SVCLINT_CACHE_DIR": str(tmp_path / "cache"),
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.com",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.com",
+    }
+    _git(project, "add", ".")
+    _git(project, "commit", "-q", "-m", "web")
+
+    def try_repo() -> subprocess.CompletedProcess[str]:
+        # No --files: pre-commit checks what is staged, as in `git commit`.
+        command = [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "svclint"]
+        return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    # Only the Deployment changes: its pods are relabelled, and the Service's selector now matches nothing.
+    (project / "k8s" / "deploy.yaml").write_text(DEPLOYMENT.replace("app: web", "app: web-v2"))
+    _git(project, "add", "k8s/deploy.yaml")
+    failing = try_repo()
+    assert failing.returncode == 1, failing.stdout + failing.stderr
+    report = failing.stdout.split("Failed", 1)[1]
+    assert "k8s/deploy.yaml:12:14: warning SVC202 Service default/web: spec.selector (app=web) matches no pod" in report
+    assert "    k8s/web.yaml:6:3: Service default/web: spec.selector: reported here when the whole" in report
+    assert "checked 1 file, 1 document." in report
+
+    # Relabelling the Service in the same commit keeps them together.
+    (project / "k8s" / "web.yaml").write_text(SERVICE.replace("app: web", "app: web-v2"))
+    _git(project, "add", "k8s/web.yaml")
+    passing = try_repo()
+    assert passing.returncode == 0, passing.stdout + passing.stderr
