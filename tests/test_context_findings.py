@@ -7,7 +7,10 @@ from pathlib import Path
 from conftest import run_files
 from svclint.baseline import write_baseline
 
-SERVICE = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n    - port: 80\n"
+SERVICE = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n"
+    "    - port: 80\n"
+)
 DEPLOYMENT = (
     "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  selector:\n    matchLabels:\n"
     "      app: web-v2\n  template:\n    metadata:\n      labels:\n        app: web-v2\n    spec:\n"
@@ -18,7 +21,9 @@ FILES = {"k8s/web.yaml": SERVICE, "k8s/deploy.yaml": DEPLOYMENT}
 
 def _summary(tmp_path: Path, files: dict[str, str], **settings: object) -> list[tuple[str, str, int, bool]]:
     result = run_files(tmp_path, files, paths=["k8s/deploy.yaml"], context=["k8s"], **settings)
-    return [(f.rule_id, f.location.path, f.location.span.start_line, f.suppression is not None) for f in result.findings]
+    return [
+        (f.rule_id, f.location.path, f.location.span.start_line, f.suppression is not None) for f in result.findings
+    ]
 
 
 def test_the_changed_file_hears_of_the_service_it_breaks(tmp_path: Path) -> None:

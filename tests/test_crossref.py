@@ -79,7 +79,9 @@ def test_one_file_with_context_gives_the_findings_of_the_whole_repository_that_t
 
 def test_a_collision_is_reported_in_whichever_file_is_linted(corpus: Path) -> None:
     (moved,) = [f for f in _lint(["app/services.yaml"], context=["."]) if f.rule_id == "SVC206"]
-    assert moved.message.startswith("Service team-b/reports: spec.ports[0].nodePort 30080 is already claimed by Service default/web")
+    assert moved.message.startswith(
+        "Service team-b/reports: spec.ports[0].nodePort 30080 is already claimed by Service default/web"
+    )
     assert moved.related[0].message == (
         "Service team-b/reports: spec.ports[0].nodePort: reported here when the whole repository is linted"
     )
