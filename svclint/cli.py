@@ -127,6 +127,7 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Record today's findings in FILE (exit 0) for adopting svclint in an existing repository.",
 )
+@click.option("--force", is_flag=True, help="Let --write-baseline replace a file that is not an svclint baseline.")
 @click.option(
     "--max-file-size",
     type=click.IntRange(min=1),
@@ -159,12 +160,15 @@ def lint(**options: Any) -> None:
     from svclint.engine.ruleset import RuleError
     from svclint.model import Severity
     from svclint.options import CommandLine, check_rule_names, resolve
+    from svclint.parallel import WorkerLost
     from svclint.reporters import Report, renderer
     from svclint.run import ConfigError, load_all_rules
     from svclint.run import lint as run_lint
     from svclint.sources import SourceError
 
+    force = options.pop("force")
     cli_options = CommandLine(**options)
+    _check_output(cli_options.output)
     try:
         resolved = resolve(cli_options, Path.cwd())
         rules = load_all_rules(resolved.settings)
@@ -173,14 +177,14 @@ def lint(**options: Any) -> None:
         for warning in [*resolved.warnings, *result.warnings]:
             click.echo(f"svclint: warning: {warning}", err=True)
         if cli_options.write_baseline is not None:
-            count = write_baseline(cli_options.write_baseline, result.findings)
-            click.echo(f"svclint: wrote {count} findings to the baseline {cli_options.write_baseline}", err=True)
+            written = write_baseline(cli_options.write_baseline, result.findings, force=force)
+            _tell_baseline(cli_options.write_baseline, written)
             sys.exit(EXIT_CLEAN)
     except RuleError as err:
         for problem in err.problems:
             click.echo(f"svclint: rule error: {problem}", err=True)
         sys.exit(EXIT_ERROR)
-    except (ConfigError, ConfigFileError, SourceError, BaselineError) as err:
+    except (ConfigError, ConfigFileError, SourceError, BaselineError, WorkerLost) as err:
         fail(str(err))
     output = cli_options.output
     color = output is None and sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -200,6 +204,26 @@ def lint(**options: Any) -> None:
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
+def _check_output(output: str | None) -> None:
+    """Refuse a link or a non-regular file as --output before the run, not after it."""
+    from svclint.safe_write import UnsafeTargetError, check_target
+
+    if output is not None:
+        try:
+            check_target(Path(output))
+        except UnsafeTargetError as err:
+            fail(f"refusing to write the report: {err}")
+
+
+def _tell_baseline(path: Path, written: Any) -> None:
+    click.echo(f"svclint: wrote {written.count} findings to the baseline {path}", err=True)
+    if written.dropped:
+        click.echo(f"svclint: dropped {len(written.dropped)} entries no longer found:", err=True)
+        for entry in written.dropped:
+            where = f"{entry.get('path')}:{entry.get('line')}"
+            click.echo(f"  {where}: {entry.get('rule')} {entry.get('message')}", err=True)
+
+
 def _write(text: str, output: str | None) -> None:
     if output is None:
         if sys.stdout is None:
@@ -214,8 +238,12 @@ def _write(text: str, output: str | None) -> None:
         except OSError as err:  # a full disk behind `> report.sarif`
             fail(f"cannot write the report: {err.strerror}")
         return
+    from svclint.safe_write import UnsafeTargetError, write_atomically
+
     try:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomically(Path(output), text.encode("utf-8", errors="surrogateescape"))
+    except UnsafeTargetError as err:
+        fail(f"refusing to write the report: {err}")
     except OSError as err:
         fail(f"cannot write {output}: {err.strerror}")
 

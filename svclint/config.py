@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import stat
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -18,12 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from svclint import __version__
+from svclint.bounded_read import FileReadError, read_regular_file
 from svclint.cache import ValidationCache
 from svclint.engine.params import parse_port_range
 from svclint.firewall.settings import FirewallSettings, parse_network
 from svclint.model import FieldPath, Severity
 from svclint.parsing.loader import LoadOptions, load_bytes
-from svclint.project import PACKAGE_DIR
+from svclint.project import PACKAGE_DIR, repository_root
 
 CONFIG_FILES = (".svclint.yaml", ".svclint.yml")
 _LIMIT = 1024 * 1024
@@ -52,8 +55,19 @@ def config_schema() -> dict[str, Any]:
 
 
 def find_config(start: Path) -> Path | None:
-    """The nearest .svclint.yaml/.svclint.yml, or pyproject.toml with a [tool.svclint] table, from start up."""
-    for folder in [start, *start.parents]:
+    """The nearest .svclint.yaml/.svclint.yml, or pyproject.toml with a [tool.svclint] table, from start up.
+
+    The search ends at the repository's root, and never enters a folder someone else controls (another user's,
+    or one others can write to, such as /tmp): a `/tmp/.svclint.yaml` planted there must not configure every
+    run below it."""
+    start = Path(os.path.abspath(start))
+    root = repository_root(start)
+    folders = [start, *start.parents]
+    if root is not None:
+        folders = folders[: folders.index(root) + 1]
+    for folder in folders:
+        if not _trusted_folder(folder):
+            return None
         for name in CONFIG_FILES:
             candidate = folder / name
             if candidate.is_file():
@@ -62,6 +76,17 @@ def find_config(start: Path) -> Path | None:
         if pyproject.is_file() and _has_svclint_table(pyproject):
             return pyproject
     return None
+
+
+def _trusted_folder(folder: Path) -> bool:
+    if not hasattr(os, "getuid"):  # no POSIX owners to compare (Windows)
+        return True
+    try:
+        info = os.stat(folder)
+    except OSError:
+        return False
+    # Group-writable folders are common (one group per user), so only a folder anyone can write to is refused.
+    return info.st_uid in (os.getuid(), 0) and not info.st_mode & stat.S_IWOTH
 
 
 def _has_svclint_table(path: Path) -> bool:
@@ -74,9 +99,9 @@ def _has_svclint_table(path: Path) -> bool:
 
 def load_config(path: Path, cache_store: ValidationCache | None = None) -> ConfigFile:
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise ConfigFileError(f"{path}: cannot read configuration: {err.strerror}") from None
+        raw = read_regular_file(path, _LIMIT, "configuration")
+    except FileReadError as err:
+        raise ConfigFileError(str(err)) from None
     config = _load_toml(path, raw) if path.suffix == ".toml" else _load_yaml(path, raw)
     digest = hashlib.sha256(__version__.encode() + json.dumps(config_schema()).encode() + raw).hexdigest()
     if cache_store is None or not cache_store.seen(digest):

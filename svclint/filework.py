@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
+from svclint.bounded_read import TooLargeError
 from svclint.document import Document, Resource, get_in
 from svclint.engine.evaluate import ActiveRule, Engine
 from svclint.inventory import Inventory
 from svclint.model import FieldPath, Finding, Location
 from svclint.parsing.build import StructureProblem
-from svclint.parsing.loader import DirectiveComment, FileStats, LoadedFile, LoadOptions, load_bytes
+from svclint.parsing.loader import DirectiveComment, FileStats, LoadedFile, LoadOptions, load_bytes, too_large
 from svclint.partial import looks_like_fragment
 from svclint.respan import FileOrigin
 from svclint.sources import Source
@@ -88,7 +89,9 @@ def _load(source: Source, options: LoadOptions, stdin: bytes | None) -> tuple[Lo
     if source.problem is not None:
         return _unreadable(source.display, source.problem), None
     try:
-        raw = source.read(stdin)
+        raw = source.read(stdin, options.max_file_bytes)
+    except TooLargeError as err:
+        return too_large(source.display, err.size, options), None
     except OSError as err:
         return _unreadable(source.display, f"cannot read: {err.strerror}"), None
     if source.helm_template:

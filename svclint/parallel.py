@@ -24,8 +24,12 @@ MIN_BYTES_FOR_POOL = 2 * 1024 * 1024
 _job: FileJob | None = None
 
 
+class WorkerLost(Exception):
+    """A worker process died before returning its file (exit 2)."""
+
+
 def run_files(work: Sequence[tuple[Source, bool]], job: FileJob, jobs: int = 0) -> list[FileResult]:
-    stdin = read_stdin() if any(source.real is None for source, _ in work) else None
+    stdin = read_stdin(job.options.max_file_bytes) if any(source.real is None for source, _ in work) else None
     results: dict[int, FileResult] = {}
     kustomizations = [
         i for i, (source, _) in enumerate(work) if os.path.basename(source.display) in KUSTOMIZATION_FILES
@@ -92,11 +96,27 @@ def _pool(workers: int, work: Sequence[tuple[Source, bool]], job: FileJob) -> It
     sizes = _sizes([source for source, _ in work])
     order = sorted(range(len(work)), key=lambda i: -sizes[i])
     import multiprocessing
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
 
-    context = multiprocessing.get_context("fork")
+    # concurrent.futures rather than multiprocessing.Pool: when a worker dies (the OOM killer), Pool replaces it
+    # and waits forever for the file it held; the executor fails every pending file instead.
     results: dict[int, FileResult] = {}
-    with context.Pool(workers) as pool:
-        for index, result in pool.imap_unordered(_process, [(i, *work[i]) for i in order], chunksize=1):
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {pool.submit(_process, (i, *work[i])): i for i in order}
+        wait(futures, return_when=FIRST_EXCEPTION)
+        for future, index in futures.items():
+            try:
+                _, result = future.result()
+            except BrokenProcessPool:
+                # Leaving the `with` waits for the executor's own thread: one still running at exit can fail
+                # there with EBADF on Python 3.11.
+                unread = sum(1 for f in futures if not f.done() or f.exception() is not None)
+                raise WorkerLost(
+                    f"a process reading files died (killed, out of memory?) before returning {unread} of them, "
+                    f"{work[index][0].display} among them; run again with --jobs 1 to read them in one process"
+                ) from None
             settle(result, job.options)
             results[index] = result
     for index in range(len(work)):

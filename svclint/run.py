@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from svclint.baseline import apply_baseline, read_baseline
+from svclint.bounded_read import FileReadError, read_regular_file
 from svclint.cache import ValidationCache, default_cache_dir
 from svclint.document import Resource
 from svclint.engine.evaluate import ActiveRule, Engine, activate
@@ -241,13 +242,13 @@ def _load_firewall_files(paths: Sequence[str]) -> _Exported:
     if not paths:
         return exported
     # The firewall model loads only in runs that use it: most runs need not pay for importing it.
-    from svclint.firewall.sources import FirewallFileError, load_export
+    from svclint.firewall.sources import MAX_EXPORT_BYTES, FirewallFileError, load_export
 
     for path in paths:
         try:
-            raw = Path(path).read_bytes()
-        except OSError as err:
-            raise ConfigError(f"{path}: cannot read firewall rules: {err.strerror}") from None
+            raw = read_regular_file(path, MAX_EXPORT_BYTES, "firewall rules", allow_fifo=True)
+        except FileReadError as err:
+            raise ConfigError(str(err)) from None
         try:
             resources, rules = load_export(path, raw)
         except FirewallFileError as err:

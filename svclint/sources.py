@@ -13,9 +13,13 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from svclint.bounded_read import TooLargeError, read_at_most
 from svclint.excludes import Excludes
 
 YAML_SUFFIXES = (".yaml", ".yml")
+
+
+UNLIMITED = sys.maxsize - 1
 
 
 class SourceError(Exception):
@@ -30,18 +34,23 @@ class Source:
     helm_template: bool = False
     problem: str | None = None  # why it cannot be read (walked files only)
 
-    def read(self, stdin: bytes | None = None) -> bytes:
+    def read(self, stdin: bytes | None = None, limit: int = UNLIMITED) -> bytes:
+        """The file's bytes. A regular file over `limit` is not read at all (TooLargeError says its size); a
+        stream (stdin, a FIFO) is read up to one byte past the limit, which the loader reports as too large."""
         if self.real is None:
-            return stdin if stdin is not None else read_stdin()
+            return stdin if stdin is not None else read_stdin(limit)
         with open(self.real, "rb") as handle:
-            return handle.read()
+            info = os.fstat(handle.fileno())
+            if stat.S_ISREG(info.st_mode) and info.st_size > limit:
+                raise TooLargeError(f"{self.display}: over the size limit", info.st_size)
+            return read_at_most(handle, limit, info.st_size if stat.S_ISREG(info.st_mode) else 0)
 
 
-def read_stdin() -> bytes:
+def read_stdin(limit: int = UNLIMITED) -> bytes:
     if sys.stdin is None:
         return b""  # started with stdin closed (`<&-`): an empty stream
     try:
-        return sys.stdin.buffer.read()
+        return read_at_most(sys.stdin.buffer, limit)
     except (OSError, ValueError, AttributeError):
         return b""  # stdin closed early, or replaced by an object without bytes: an empty stream
 

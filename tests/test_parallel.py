@@ -4,6 +4,8 @@ what a run reports."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -69,3 +71,33 @@ def _document_start(path: Path, line_before_edit: int) -> int:
     while lines[start].startswith("#"):
         start += 1
     return start + 1
+
+
+_KILLING_WORKER = """
+import os, signal, sys
+import svclint.parallel
+from svclint.cli import main
+
+real = svclint.parallel.process
+
+def process(source, reported, job, stdin=None):
+    if source.display.endswith("die.yaml"):
+        os.kill(os.getpid(), signal.SIGKILL)  # what the OOM killer does
+    return real(source, reported, job, stdin)
+
+svclint.parallel.process = process
+main(["lint", "--jobs", "2", "k8s"])
+"""
+
+
+def test_a_killed_worker_ends_the_run_with_exit_2_instead_of_hanging(tmp_path: Path) -> None:
+    (tmp_path / "k8s").mkdir()
+    for name in ("a.yaml", "die.yaml", "z.yaml"):
+        (tmp_path / "k8s" / name).write_text("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\n")
+    done = subprocess.run(
+        [sys.executable, "-c", _KILLING_WORKER], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 2, done.stderr
+    assert "svclint: error: a process reading files died" in done.stderr
+    assert "run again with --jobs 1" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -28,28 +28,39 @@ def _git(cwd: Path, *args: str) -> None:
     subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True)
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
-def test_pre_commit_try_repo_on_clean_and_failing_manifests(tmp_path: Path, offline_pip: dict[str, str]) -> None:
-    project = tmp_path / "project"
-    project.mkdir()
-    _git(project, "init", "-q")
-    (project / "good.yaml").write_text(GOOD)
-    (project / "bad.yaml").write_text(BAD)
-    _git(project, "add", ".")
+def _try_repo(project: Path, offline_pip: dict[str, str], *files: str) -> subprocess.CompletedProcess[str]:
+    """The real pre-commit running this repository's hook on `files` of `project` (no files: all of them)."""
     env = {
         **os.environ,
         **offline_pip,
-        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
-        "SVCLINT_CACHE_DIR": str(tmp_path / "cache"),
+        "PRE_COMMIT_HOME": str(project.parent / "pre-commit-home"),
+        "SVCLINT_CACHE_DIR": str(project.parent / "cache"),
         "GIT_AUTHOR_NAME": "t",
         "GIT_AUTHOR_EMAIL": "t@example.com",
         "GIT_COMMITTER_NAME": "t",
         "GIT_COMMITTER_EMAIL": "t@example.com",
     }
+    selection = ["--files", *files] if files else ["--all-files"]
+    command = [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "svclint", *selection]
+    return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+
+def _project(tmp_path: Path, files: dict[str, str]) -> Path:
+    project = tmp_path / "project"
+    project.mkdir()
+    _git(project, "init", "-q")
+    for name, text in files.items():
+        (project / name).write_text(text)
+    _git(project, "add", ".")
+    return project
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_pre_commit_try_repo_on_clean_and_failing_manifests(tmp_path: Path, offline_pip: dict[str, str]) -> None:
+    project = _project(tmp_path, {"good.yaml": GOOD, "bad.yaml": BAD})
 
     def try_repo(*files: str) -> subprocess.CompletedProcess[str]:
-        command = [sys.executable, "-m", "pre_commit", "try-repo", str(REPO), "svclint", "--files", *files]
-        return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+        return _try_repo(project, offline_pip, *files)
 
     clean = try_repo("good.yaml")
     assert clean.returncode == 0, clean.stdout + clean.stderr
@@ -62,13 +73,23 @@ def test_pre_commit_try_repo_on_clean_and_failing_manifests(tmp_path: Path, offl
     assert "good.yaml" not in failing.stdout.split("Failed", 1)[1].split("SVC101")[0]
 
 
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_a_file_named_like_an_option_is_linted_as_a_file(tmp_path: Path, offline_pip: dict[str, str]) -> None:
+    # Without `--` ending the options, this name would write a baseline and turn the hook green.
+    project = _project(tmp_path, {"--write-baseline=.yaml": BAD})
+    done = _try_repo(project, offline_pip)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "--write-baseline=.yaml:45:15: error SVC101" in done.stdout
+    assert not (project / ".yaml").exists()
+
+
 def test_hook_manifest_declares_what_users_rely_on() -> None:
     import yaml
 
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "svclint" and hook["language"] == "python"
     assert hook["require_serial"] is True
-    assert hook["entry"] == "svclint lint"
+    assert hook["entry"] == "svclint lint --"
     assert "yaml" in hook["types_or"]
 
 

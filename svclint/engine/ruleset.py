@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from svclint import __version__
+from svclint.bounded_read import FileReadError, read_regular_file
 from svclint.cache import ValidationCache
 from svclint.document import Document
 from svclint.engine.conditions import Condition, compile_conditions
@@ -138,9 +139,9 @@ def load_rule_file(
     path: Path, cache_store: ValidationCache | None = None, fingerprint: str = "", builtin: bool = False
 ) -> Rule:
     try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise RuleError([f"{path}: cannot read rule file: {err.strerror}"]) from None
+        raw = read_regular_file(path, _RULE_FILE_LIMIT, "rule file")
+    except FileReadError as err:
+        raise RuleError([str(err)]) from None
     display = str(path)
     digest = hashlib.sha256(fingerprint.encode() + raw).hexdigest()
     if cache_store is not None and cache_store.seen(digest):

@@ -35,7 +35,7 @@ TERRAFORM_KINDS = {
 }
 FIREWALL_KINDS = frozenset({"ComputeFirewall", GCLOUD_KIND, AWS_KIND, *TERRAFORM_KINDS.values()})
 _PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "132": "sctp", "1": "icmp", "-1": ALL}
-_MAX_EXPORT_BYTES = 64 * 1024 * 1024
+MAX_EXPORT_BYTES = 64 * 1024 * 1024
 
 
 class FirewallFileError(ValueError):
@@ -182,9 +182,9 @@ def aws_rule(
 
 def load_export(path: str, raw: bytes) -> tuple[list[Resource], list[FirewallRule]]:
     """Read a firewall export file (shape detected); raises FirewallFileError with the file and the problem."""
-    if len(raw) > _MAX_EXPORT_BYTES:
-        raise FirewallFileError(f"{path}: larger than {_MAX_EXPORT_BYTES // (1024 * 1024)} MiB")
-    loaded = load_bytes(path, raw, LoadOptions(max_file_bytes=_MAX_EXPORT_BYTES, forbid_tags=True, objects=False))
+    if len(raw) > MAX_EXPORT_BYTES:
+        raise FirewallFileError(f"{path}: larger than {MAX_EXPORT_BYTES // (1024 * 1024)} MiB")
+    loaded = load_bytes(path, raw, LoadOptions(max_file_bytes=MAX_EXPORT_BYTES, forbid_tags=True, objects=False))
     if loaded.problems or len(loaded.documents) != 1:
         detail = loaded.problems[0] if loaded.problems else None
         where = f":{detail.span.start_line}:{detail.span.start_col}" if detail else ""

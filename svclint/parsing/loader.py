@@ -83,19 +83,9 @@ class _Composer(CParser):  # type: ignore[misc]
 
 
 def load_bytes(path: str, raw: bytes, options: LoadOptions) -> LoadedFile:
-    loaded = LoadedFile(path)
     if len(raw) > options.max_file_bytes:
-        loaded.stats.skipped_file = True
-        size = len(raw) / (1024 * 1024)
-        limit = options.max_file_bytes / (1024 * 1024)
-        loaded.problems.append(
-            StructureProblem(
-                "resource-limit",
-                f"file is {size:.1f} MiB, over the {limit:.0f} MiB limit: not linted (raise --max-file-size)",
-                Span.point(1, 1),
-            )
-        )
-        return loaded
+        return too_large(path, len(raw), options)
+    loaded = LoadedFile(path)
     decoded = decode(raw)
     if not isinstance(decoded, Decoded):
         loaded.stats.skipped_file = True
@@ -104,6 +94,21 @@ def load_bytes(path: str, raw: bytes, options: LoadOptions) -> LoadedFile:
         )
         return loaded
     return load_text(path, decoded.text, options, loaded)
+
+
+def too_large(path: str, size: int, options: LoadOptions) -> LoadedFile:
+    """A file over the size limit, reported without being read (its size comes from stat)."""
+    loaded = LoadedFile(path)
+    loaded.stats.skipped_file = True
+    mib, limit = size / (1024 * 1024), options.max_file_bytes / (1024 * 1024)
+    loaded.problems.append(
+        StructureProblem(
+            "resource-limit",
+            f"file is {mib:.1f} MiB, over the {limit:.0f} MiB limit: not linted (raise --max-file-size)",
+            Span.point(1, 1),
+        )
+    )
+    return loaded
 
 
 def load_text(path: str, text: str, options: LoadOptions, loaded: LoadedFile | None = None) -> LoadedFile:

@@ -1,0 +1,217 @@
+"""A repository is untrusted input: its links, special files, file names and configuration must not make
+svclint write elsewhere, read without bound, hang, or lose a baseline."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from svclint.cli import cli
+
+SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector:
+    app: web
+  ports:
+  - port: 80
+    nodePort: 29999
+"""
+OTHER = SERVICE.replace("name: web", "name: api").replace("29999", "29998")
+
+
+def invoke(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(cli, ["lint", "--disable", "SVC308", *args], catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def run_cli(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """svclint in its own process: for inputs that would hang or exhaust memory in the test process."""
+    command = [sys.executable, "-m", "svclint", "lint", *args]
+    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "project"
+    (root / ".git").mkdir(parents=True)
+    (root / "svc.yaml").write_text(SERVICE)
+    monkeypatch.chdir(root)
+    return root
+
+
+# --- Writing ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("option", ["--output", "--write-baseline"])
+def test_a_committed_symlink_is_not_written_through(project: Path, option: str) -> None:
+    victim = project.parent / "bashrc"
+    victim.write_text("alias ls='ls --color'\n")
+    (project / "report.txt").symlink_to(victim)
+    code, _, err = invoke(option, "report.txt", "svc.yaml")
+    assert code == 2
+    assert "report.txt: is a symbolic link" in err
+    assert victim.read_text() == "alias ls='ls --color'\n"
+    assert (project / "report.txt").is_symlink()
+
+
+def test_a_fifo_as_output_is_refused_before_the_run(project: Path) -> None:
+    os.mkfifo(project / "report.sarif")
+    done = run_cli(project, "-f", "sarif", "-o", "report.sarif", "svc.yaml", timeout=60)
+    assert done.returncode == 2
+    assert "report.sarif: is not a regular file" in done.stderr
+
+
+def test_a_failed_write_keeps_the_previous_report_and_no_temporary_file(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "report.json").write_text('{"previous": true}\n')
+
+    def disk_full(descriptor: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", disk_full)
+    code, _, err = invoke("-f", "json", "-o", "report.json", "svc.yaml")
+    assert code == 2 and "No space left on device" in err
+    assert (project / "report.json").read_text() == '{"previous": true}\n'
+    assert sorted(p.name for p in project.iterdir()) == [".git", "report.json", "svc.yaml"]
+
+
+def test_a_new_report_gets_the_usual_permissions_and_an_old_one_keeps_its_own(project: Path) -> None:
+    invoke("-o", "new.txt", "svc.yaml")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (project / "new.txt").stat().st_mode & 0o777 == 0o666 & ~umask
+    (project / "kept.txt").write_text("")
+    (project / "kept.txt").chmod(0o600)
+    invoke("-o", "kept.txt", "svc.yaml")
+    assert (project / "kept.txt").stat().st_mode & 0o777 == 0o600
+    assert "SVC101" in (project / "kept.txt").read_text()
+
+
+# --- Baselines ----------------------------------------------------------------------------------------------
+
+
+def test_refreshing_a_baseline_in_place_keeps_what_is_still_present(project: Path) -> None:
+    (project / "api.yaml").write_text(OTHER)
+    assert invoke("--write-baseline", "b.json", "svc.yaml", "api.yaml")[0] == 0
+    (project / "api.yaml").write_text(OTHER.replace("29998", "30080"))  # one finding fixed
+    code, _, err = invoke("--baseline", "b.json", "--write-baseline", "b.json", "svc.yaml", "api.yaml")
+    assert code == 0
+    entries = json.loads((project / "b.json").read_text())["findings"]
+    assert [(e["path"], e["rule"]) for e in entries] == [("svc.yaml", "SVC101")]
+    assert "dropped 1 entries no longer found:" in err
+    assert "api.yaml:11: SVC101" in err
+    assert invoke("--baseline", "b.json", "svc.yaml", "api.yaml")[0] == 0
+
+
+def test_writing_a_baseline_over_another_file_needs_force(project: Path) -> None:
+    (project / "notes.json").write_text('{"mine": 1}\n')
+    code, _, err = invoke("--write-baseline", "notes.json", "svc.yaml")
+    assert code == 2
+    assert "notes.json: exists and is not an svclint baseline; pass --force to overwrite it" in err
+    assert (project / "notes.json").read_text() == '{"mine": 1}\n'
+    assert invoke("--write-baseline", "notes.json", "--force", "svc.yaml")[0] == 0
+    assert json.loads((project / "notes.json").read_text())["findings"][0]["rule"] == "SVC101"
+
+
+def test_baseline_fingerprints_do_not_depend_on_the_working_directory(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (project / "k8s").mkdir()
+    (project / "svc.yaml").rename(project / "k8s" / "svc.yaml")
+    assert invoke("--write-baseline", "b.json", "k8s/svc.yaml")[0] == 0
+    monkeypatch.chdir(project / "k8s")
+    assert invoke("--baseline", "../b.json", "svc.yaml")[0] == 0
+    sarif = json.loads(invoke("-f", "sarif", "svc.yaml")[1])
+    monkeypatch.chdir(project)
+    again = json.loads(invoke("-f", "sarif", "k8s/svc.yaml")[1])
+    prints = [r["partialFingerprints"] for r in sarif["runs"][0]["results"]]
+    assert prints == [r["partialFingerprints"] for r in again["runs"][0]["results"]]
+
+
+# --- Configuration search -----------------------------------------------------------------------------------
+
+
+def test_the_configuration_search_stops_at_the_repository_root(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    (tmp_path / ".svclint.yaml").write_text("disable: [SVC101]\n")
+    repo = tmp_path / "repo"
+    (repo / ".git").mkdir(parents=True)
+    (repo / "k8s").mkdir()
+    (repo / "k8s" / "svc.yaml").write_text(SERVICE)
+    monkeypatch.chdir(repo / "k8s")
+    code, out, _ = invoke("svc.yaml")
+    assert code == 1 and "SVC101" in out
+    (repo / ".svclint.yaml").write_text("disable: [SVC101]\n")
+    assert invoke("svc.yaml")[0] == 0
+
+
+def test_a_configuration_in_a_folder_anyone_can_write_is_not_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    shared = tmp_path / "shared"
+    (shared / "work").mkdir(parents=True)
+    (shared / ".svclint.yaml").write_text("disable: [SVC101]\n")
+    (shared / "work" / "svc.yaml").write_text(SERVICE)
+    shared.chmod(0o1777)
+    monkeypatch.chdir(shared / "work")
+    code, out, _ = invoke("svc.yaml")
+    assert code == 1 and "SVC101" in out
+
+
+# --- Reading ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("baseline: /dev/zero\n", "/dev/zero: cannot read baseline: not a regular file (a character device)"),
+        ("firewall:\n  rules-files: [/dev/zero]\n", "/dev/zero: cannot read firewall rules: not a regular file"),
+    ],
+)
+def test_configured_paths_to_devices_are_refused(project: Path, config: str, message: str) -> None:
+    (project / ".svclint.yaml").write_text(config)
+    done = run_cli(project, "svc.yaml", timeout=60)
+    assert done.returncode == 2
+    assert message in done.stderr
+
+
+def test_a_rule_directory_holding_a_fifo_is_a_rule_error(project: Path) -> None:
+    (project / "rules").mkdir()
+    os.mkfifo(project / "rules" / "SVC900-trap.yaml")
+    done = run_cli(project, "--rules", "rules", "svc.yaml", timeout=60)
+    assert done.returncode == 2
+    assert "SVC900-trap.yaml: cannot read rule file: not a regular file (a FIFO)" in done.stderr
+
+
+def test_a_huge_file_is_reported_without_being_read(project: Path) -> None:
+    with open(project / "huge.yaml", "wb") as handle:
+        handle.truncate(1024 * 1024 * 1024)  # sparse: a gigabyte that costs no disk
+    script = (
+        "import resource, sys\n"
+        "from svclint.cli import main\n"
+        "try:\n"
+        "    main(['lint', '-f', 'json', 'huge.yaml'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], cwd=project, capture_output=True, text=True, timeout=300, check=False
+    )
+    findings = json.loads(done.stdout)["findings"]
+    assert [f["message"] for f in findings] == [
+        "file is 1024.0 MiB, over the 32 MiB limit: not linted (raise --max-file-size)"
+    ]
+    peak_kib = int(done.stderr.strip().splitlines()[-1])
+    assert peak_kib < 400 * 1024  # reading the file would have taken more than a gigabyte
