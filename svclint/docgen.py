@@ -59,6 +59,7 @@ def configuration_page(schema: dict[str, object]) -> str:
         "disable: [node-port-for-external-access]",
         "severity:",
         "  SVC305: warning",
+        "  SVC301: warning   # every public LoadBalancer, not only those exposing sensitive ports (SVC312)",
         "context: [k8s/]",
         "exclude: ['charts/*']",
         "firewall:",
@@ -124,7 +125,9 @@ def functions_page() -> str:
         "A rule names one of these in `then.function` and passes `then.functionOptions`, which are validated",
         "against the schema shown (a wrong option is a rule-file error with its line and column). Options may use",
         "`{{params.nodePortRange.min}}`, `{{params.nodePortRange.max}}`, `{{params.nodePortRange.staticBandEnd}}`",
-        "and `{{params.nodePortRange.text}}`; a placeholder that is the whole value keeps its type.",
+        "and `{{params.nodePortRange.text}}`, and the data tables shipped in `rules/tables/` as",
+        "`{{params.tables.NAME}}` (`load-balancer-annotations.yaml` is `{{params.tables.loadBalancerAnnotations}}`);",
+        "a placeholder that is the whole value keeps its type.",
         "",
     ]
     for name in sorted(REGISTRY):

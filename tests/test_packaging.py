@@ -70,6 +70,8 @@ def test_installed_rules_come_from_the_wheel(installed: Path, tmp_path: Path) ->
     assert rules_dir.name == "builtin_rules" and str(installed) in str(rules_dir)
     shipped = sorted(p.name for p in rules_dir.glob("*.yaml"))
     assert shipped == sorted(p.name for p in (REPO / "rules").glob("*.yaml"))
+    tables = sorted(p.name for p in (rules_dir / "tables").glob("*.yaml"))
+    assert tables and tables == sorted(p.name for p in (REPO / "rules" / "tables").glob("*.yaml"))
     listed = subprocess.run(
         [str(installed / "bin" / "svclint"), "rules", "--all"], cwd=tmp_path, capture_output=True, text=True, check=True
     )

@@ -1,10 +1,13 @@
-"""Run parameters that rules read through `{{params...}}`: the cluster's node-port range, firewall settings."""
+"""Run parameters that rules read through `{{params...}}`: the cluster's node-port range, firewall settings, and the
+shipped data tables (`{{params.tables...}}`)."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 from typing import Any
+
+from svclint.engine.tables import builtin_tables
 
 DEFAULT_NODE_PORT_RANGE = (30000, 32767)
 _RANGE = re.compile(r"^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$")
@@ -45,5 +48,6 @@ class Params:
                 "text": f"{low}-{high}",
                 "staticBandEnd": static_band_end(low, high),
                 "dynamicBandStart": static_band_end(low, high) + 1,
-            }
+            },
+            "tables": builtin_tables(),
         }

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from svclint.functions import crossref, firewall, pods, schema, structure, values
+from svclint.functions import cloud, crossref, firewall, pods, schema, structure, values
 from svclint.functions.base import REGISTRY, CheckFunction
 
-__all__ = ["REGISTRY", "CheckFunction", "crossref", "firewall", "pods", "schema", "structure", "values"]
+__all__ = ["REGISTRY", "CheckFunction", "cloud", "crossref", "firewall", "pods", "schema", "structure", "values"]

@@ -1,0 +1,379 @@
+"""Cloud load balancers: who can reach one (the internet, or only the VPC) as the provider's controller decides
+from the Service's annotations, and whether what a public one exposes is sensitive.
+
+The facts about each provider are data (`rules/tables/load-balancer-annotations.yaml`, passed in as an option);
+this module only reads them the way the controllers do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from svclint.engine.conditions import Condition, compile_conditions
+from svclint.functions.base import CheckContext, CheckFunction, Target, Violation, register
+
+INTERNAL, PUBLIC, ERROR, UNKNOWN, IGNORED = "internal", "public", "error", "unknown", "ignored"
+
+_CONDITIONS = {"type": "array", "items": {"type": "object"}}
+_VALUES = {"type": "array", "items": {"type": "string"}}
+_TEXT = {"type": "string"}
+_PORTS = {"type": "array", "items": {"type": "integer", "minimum": 1, "maximum": 65535}}
+
+
+def _rows(properties: dict[str, Any], required: list[str], **extra: Any) -> dict[str, Any]:
+    """The JSON Schema of a table: a list of objects with these columns."""
+    row = {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
+    return {"type": "array", "items": {**row, **extra}}
+
+
+ANNOTATION_TABLE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "annotations": _rows(
+            {
+                "provider": _TEXT,
+                "annotation": _TEXT,
+                "when": _CONDITIONS,
+                "internal": _VALUES,
+                "public": _VALUES,
+                "otherValues": {"enum": [INTERNAL, PUBLIC, ERROR, UNKNOWN]},
+                "ignored": {"type": "boolean"},
+                "reads": _TEXT,
+                "source": _TEXT,
+            },
+            ["provider", "annotation", "internal", "public", "otherValues", "reads", "source"],
+        ),
+        "defaults": _rows(
+            {
+                "provider": _TEXT,
+                "when": _CONDITIONS,
+                "exposure": {"enum": [INTERNAL, PUBLIC]},
+                "reads": _TEXT,
+                "source": _TEXT,
+            },
+            ["provider", "exposure", "reads", "source"],
+        ),
+    },
+    "required": ["annotations"],
+    "additionalProperties": False,
+}
+
+
+@dataclass(frozen=True)
+class AnnotationEntry:
+    """One row of the table: how one provider's controller reads one annotation."""
+
+    provider: str
+    annotation: str
+    when: tuple[Condition, ...]
+    internal: tuple[str, ...]
+    public: tuple[str, ...]
+    other_values: str
+    ignored: bool
+    reads: str
+
+    def applies(self, data: Any, partial: bool) -> bool:
+        return all(condition.evaluate(data, partial) is True for condition in self.when)
+
+    def outcome(self, value: Any) -> str:
+        if not isinstance(value, str):
+            return UNKNOWN  # annotations are strings: the API server refuses anything else (a type finding)
+        if self.ignored:
+            return IGNORED
+        if value in self.internal:
+            return INTERNAL
+        if value in self.public:
+            return PUBLIC
+        return self.other_values
+
+    def accepted(self) -> str:
+        return ", ".join(f'"{value}"' for value in (*self.internal, *self.public) if value)
+
+
+@dataclass(frozen=True)
+class ProviderDefault:
+    provider: str
+    when: tuple[Condition, ...]
+    exposure: str
+
+
+@dataclass(frozen=True)
+class AnnotationTable:
+    entries: tuple[AnnotationEntry, ...]
+    defaults: tuple[ProviderDefault, ...]
+
+    @classmethod
+    def from_options(cls, table: Mapping[str, Any]) -> AnnotationTable:
+        entries = tuple(
+            AnnotationEntry(
+                provider=row["provider"],
+                annotation=row["annotation"],
+                when=compile_conditions(row.get("when", [])),
+                internal=tuple(row["internal"]),
+                public=tuple(row["public"]),
+                other_values=row["otherValues"],
+                ignored=bool(row.get("ignored", False)),
+                reads=" ".join(row["reads"].split()),
+            )
+            for row in table["annotations"]
+        )
+        defaults = tuple(
+            ProviderDefault(row["provider"], compile_conditions(row.get("when", [])), row["exposure"])
+            for row in table.get("defaults", [])
+        )
+        return cls(entries, defaults)
+
+    def exposure(self, data: Any, partial: bool = False) -> str:
+        """`internal` when some provider's controller would make the load balancer internal, `unknown` when one
+        would refuse the Service or decides from settings not in view, `public` otherwise."""
+        annotations = _annotations(data)
+        decided: dict[str, str] = {}
+        for entry in self.entries:
+            if entry.provider in decided or entry.annotation not in annotations or not entry.applies(data, partial):
+                continue
+            outcome = entry.outcome(annotations[entry.annotation])
+            if outcome != IGNORED:
+                decided[entry.provider] = outcome
+        for default in self.defaults:
+            if default.provider not in decided and all(c.evaluate(data, partial) is True for c in default.when):
+                decided[default.provider] = default.exposure
+        outcomes = set(decided.values())
+        if INTERNAL in outcomes:
+            return INTERNAL
+        if outcomes & {ERROR, UNKNOWN}:
+            return UNKNOWN
+        return PUBLIC
+
+
+def _annotations(data: Any) -> Mapping[str, Any]:
+    metadata = data.get("metadata") if isinstance(data, dict) else None
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    return annotations if isinstance(annotations, dict) else {}
+
+
+@dataclass(frozen=True)
+class SensitiveEntry:
+    what: str
+    reason: str
+    ports: frozenset[int]
+    names: frozenset[str]
+
+
+@dataclass(frozen=True)
+class PortPolicy:
+    """Which ports of a public load balancer deserve a warning: those listed as sensitive (by port, target port,
+    name or appProtocol), and any port that is not a web port."""
+
+    sensitive: tuple[SensitiveEntry, ...]
+    web_ports: frozenset[int]
+    web_protocols: frozenset[str]
+    other_reason: str
+
+    def judge(self, port: Mapping[str, Any]) -> tuple[str, str] | None:
+        """(what, reason) for a port worth a warning, None for a web port."""
+        for entry in self.sensitive:
+            evidence = _evidence(entry, port)
+            if evidence:
+                return f"{entry.what} (by its {evidence})", entry.reason
+        if port.get("port") in self.web_ports and _is_port(port.get("port")):
+            return None
+        declared = {_first_word(port.get("name")), _lower(port.get("appProtocol"))}
+        if declared & self.web_protocols:
+            return None
+        return "a non-web port", self.other_reason
+
+
+def _evidence(entry: SensitiveEntry, port: Mapping[str, Any]) -> str:
+    """What ties the port to the entry, for the message: a port number is a guess, a name a declaration."""
+    number, target = port.get("port"), port.get("targetPort")
+    if _is_port(number) and number in entry.ports:
+        return "port number"
+    if _is_port(target) and target in entry.ports:
+        return f"target port {target}"
+    if entry.names & _words(port.get("name")):
+        return f'name "{port.get("name")}"'
+    if entry.names & _words(target):
+        return f'target port "{target}"'
+    if entry.names & _protocol_words(port.get("appProtocol")):
+        return f'appProtocol "{port.get("appProtocol")}"'
+    return ""
+
+
+def _is_port(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _lower(value: Any) -> str:
+    return value.lower() if isinstance(value, str) else ""
+
+
+def _words(value: Any) -> set[str]:
+    """`tcp-postgres` -> {tcp, postgres}: port names follow `<protocol>[-<suffix>]` (Istio) or `<app>-<role>`."""
+    return {word for word in _lower(value).replace("_", "-").split("-") if word}
+
+
+def _first_word(value: Any) -> str:
+    words = _lower(value).split("-", 1)
+    return words[0]
+
+
+def _protocol_words(value: Any) -> set[str]:
+    """appProtocol `postgresql` or `example.com/redis`: the protocol's own name, as a word."""
+    text = _lower(value)
+    return {text, text.rsplit("/", 1)[-1]} - {""}
+
+
+SENSITIVE_SCHEMA = _rows(
+    {
+        "what": _TEXT,
+        "reason": _TEXT,
+        "ports": _PORTS,
+        "names": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9]+$"}},
+    },
+    ["what", "reason"],
+    anyOf=[{"required": ["ports"]}, {"required": ["names"]}],
+)
+
+
+@register
+class PublicLoadBalancer(CheckFunction):
+    name = "publicLoadBalancer"
+    description = (
+        "The Service's load balancer is public: no provider's controller, read through the `annotations` table "
+        "(`{{params.tables.loadBalancerAnnotations}}`), would make it internal, refuse it, or decide from "
+        "settings outside the manifests. Judging `spec.type`, that is the finding. Judging a port, with "
+        "`sensitive`, `webPorts` and `webProtocols`, the port must also be sensitive (a listed port number, "
+        "target port, name word or appProtocol) or not a web port (a port number in `webPorts`, or a name or "
+        "appProtocol whose protocol is in `webProtocols`)."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {
+            "annotations": ANNOTATION_TABLE_SCHEMA,
+            "sensitive": SENSITIVE_SCHEMA,
+            "webPorts": _PORTS,
+            "webProtocols": {"type": "array", "items": {"type": "string"}},
+            "otherReason": {"type": "string"},
+        },
+        "required": ["annotations"],
+        "dependentRequired": {"sensitive": ["webPorts", "webProtocols", "otherReason"]},
+        "additionalProperties": False,
+    }
+    provides = frozenset({"what", "reason", "port"})
+
+    def prepare(self, options: dict[str, Any]) -> Any:
+        policy = None
+        if "sensitive" in options:
+            policy = PortPolicy(
+                sensitive=tuple(
+                    SensitiveEntry(
+                        entry["what"],
+                        " ".join(entry["reason"].split()),
+                        frozenset(entry.get("ports", ())),
+                        frozenset(entry.get("names", ())),
+                    )
+                    for entry in options["sensitive"]
+                ),
+                web_ports=frozenset(options["webPorts"]),
+                web_protocols=frozenset(protocol.lower() for protocol in options["webProtocols"]),
+                other_reason=" ".join(options["otherReason"].split()),
+            )
+        return AnnotationTable.from_options(options["annotations"]), policy
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        table, policy = options
+        resource = context.resource
+        if table.exposure(resource.data, resource.partial) != PUBLIC:
+            return
+        if policy is None:
+            yield Violation()
+            return
+        port = target.value
+        if not isinstance(port, dict):
+            return
+        verdict = policy.judge(port)
+        if verdict is not None:
+            number = port.get("port")
+            yield Violation(variables={"what": verdict[0], "reason": verdict[1], "port": number})
+
+
+@register
+class LoadBalancerAnnotations(CheckFunction):
+    name = "loadBalancerAnnotations"
+    description = (
+        "Each annotation of the `annotations` table (`{{params.tables.loadBalancerAnnotations}}`) that the "
+        "Service carries, where its provider's controller reads it, has a value the controller accepts; an "
+        "annotation that asks for an internal load balancer is on a LoadBalancer Service and is read by the "
+        "controller that handles it. Judges `metadata.annotations`; reports at the annotation's value."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {"annotations": ANNOTATION_TABLE_SCHEMA},
+        "required": ["annotations"],
+        "additionalProperties": False,
+    }
+    provides = frozenset({"annotation", "item", "provider", "problem"})
+
+    def prepare(self, options: dict[str, Any]) -> Any:
+        return AnnotationTable.from_options(options["annotations"])
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        table: AnnotationTable = options
+        annotations = target.value
+        if not isinstance(annotations, dict):
+            return
+        resource = context.resource
+        spec = resource.data.get("spec")
+        service_type = spec.get("type") if isinstance(spec, dict) else None
+        if service_type is None and resource.partial:
+            return  # a patch: the type comes from the object it patches
+        reported: set[str] = set()
+        for entry in table.entries:
+            value = annotations.get(entry.annotation)
+            if not isinstance(value, str) or entry.annotation in reported:
+                continue
+            if not entry.applies(resource.data, resource.partial):
+                continue
+            problem = _problem(entry, value, service_type or "ClusterIP")
+            if problem:
+                reported.add(entry.annotation)
+                yield Violation(
+                    path=(*target.path, entry.annotation),
+                    variables={
+                        "annotation": entry.annotation,
+                        "item": value,
+                        "provider": entry.provider,
+                        "problem": problem,
+                    },
+                    identity=entry.annotation,
+                )
+
+
+_CONSEQUENCE = {
+    PUBLIC: "the load balancer is public",
+    INTERNAL: "the load balancer is internal",
+    ERROR: "no load balancer is created",
+    UNKNOWN: "whether the load balancer is internal is not known from the manifests",
+}
+
+
+def _problem(entry: AnnotationEntry, value: str, service_type: str) -> str:
+    if service_type != "LoadBalancer":
+        if value in entry.internal:
+            return (
+                f"asks {entry.provider} for an internal load balancer, but spec.type is {service_type}: no load "
+                "balancer is created and the annotation does nothing"
+            )
+        return ""
+    if entry.ignored:
+        return f"{entry.reads}" if value in entry.internal else ""
+    outcome = entry.outcome(value)
+    if value in entry.internal or value in entry.public:
+        return ""
+    folded = [known for known in (*entry.internal, *entry.public) if known and known.lower() == value.lower()]
+    hint = f' (did you mean "{folded[0]}"? case matters)' if folded else ""
+    return (
+        f"not a value {entry.provider} accepts ({entry.accepted()}){hint}: {entry.reads}; here {_CONSEQUENCE[outcome]}"
+    )
