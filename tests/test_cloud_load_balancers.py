@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from conftest import SHARED, builtin_rules, by_rule, lines_of, run_text
+from conftest import SHARED, builtin_rules, by_rule, lines_of, run_files, run_text
 from svclint.cli import cli
 from svclint.engine.tables import builtin_tables
 from svclint.model import Severity
@@ -63,6 +63,7 @@ INTERNAL = [
     {**AWS_LBC, "service.beta.kubernetes.io/aws-load-balancer-internal": "1"},
     AWS_LBC,  # the AWS Load Balancer Controller's default scheme is internal
     {"service.beta.kubernetes.io/aws-load-balancer-internal": "true"},
+    {"service.beta.kubernetes.io/aws-load-balancer-internal": "0.0.0.0/0"},  # old examples: any value but "false"
     {"service.beta.kubernetes.io/azure-load-balancer-internal": "true"},
     {"service.beta.kubernetes.io/oci-load-balancer-internal": "true"},
     {"service.beta.kubernetes.io/oci-load-balancer-internal": "T"},
@@ -87,6 +88,7 @@ BAD_VALUES = [
     ({"service.beta.kubernetes.io/azure-load-balancer-internal": "yes"}, 6, "the load balancer is public", True),
     ({"service.beta.kubernetes.io/azure-load-balancer-internal": "True"}, 6, 'did you mean "true"', True),
     ({"service.beta.kubernetes.io/aws-load-balancer-internal": "False"}, 6, "the load balancer is internal", False),
+    ({"service.beta.kubernetes.io/aws-load-balancer-internal": "no"}, 6, "the load balancer is internal", False),
     ({**AWS_LBC, "service.beta.kubernetes.io/aws-load-balancer-scheme": "Internal"}, 7, "no load balancer", False),
     ({**AWS_LBC, "service.beta.kubernetes.io/aws-load-balancer-internal": "yes"}, 7, "strconv.ParseBool", False),
     ({"service.beta.kubernetes.io/aws-load-balancer-scheme": "internal"}, 6, "internet-facing", True),
@@ -190,17 +192,49 @@ spec:
     assert all("a non-web port" in f.message and f.severity is Severity.WARNING for f in warned)
 
 
-def test_a_patch_says_nothing_about_exposure(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("value", "lines"), [("true", []), ("yes", [6])])
+def test_a_patch_says_nothing_about_exposure_but_its_annotation_values_are_checked(
+    tmp_path: Path, value: str, lines: list[int]
+) -> None:
     files = {
         "kustomization.yaml": "resources: [svc.yaml]\npatches:\n- path: patch.yaml\n",
         "svc.yaml": service({"networking.gke.io/load-balancer-type": "Internal"}),
         "patch.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: cache\n"
-        '  annotations:\n    service.beta.kubernetes.io/azure-load-balancer-internal: "true"\n',
+        f'  annotations:\n    service.beta.kubernetes.io/azure-load-balancer-internal: "{value}"\n',
     }
-    from conftest import run_files
-
     findings = run_files(tmp_path, files).findings
-    assert [f for f in findings if f.rule_id in ("SVC301", "SVC311", "SVC312")] == []
+    assert [f for f in findings if f.rule_id in ("SVC301", "SVC312")] == []
+    assert [(f.location.path, f.location.span.start_line) for f in by_rule(findings, "SVC311")] == [
+        ("patch.yaml", line) for line in lines
+    ]
+
+
+def test_a_load_balancer_class_of_another_implementation_is_not_called_public(tmp_path: Path) -> None:
+    text = service({}).replace("  type: LoadBalancer\n", "  type: LoadBalancer\n  loadBalancerClass: io.cilium/bgp\n")
+    found = {rule: by_rule(run_text(tmp_path, text), rule) for rule in ("SVC301", "SVC312")}
+    assert found == {"SVC301": [], "SVC312": []}
+
+
+def test_an_istio_gateway_is_a_web_entry_point(tmp_path: Path) -> None:
+    text = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: istio-ingressgateway
+spec:
+  type: LoadBalancer
+  ports:
+  - name: status-port
+    port: 15021
+  - name: http2
+    port: 80
+  - name: https
+    port: 443
+  - name: tls
+    port: 15443
+"""
+    findings = run_text(tmp_path, text)
+    assert lines_of(by_rule(findings, "SVC301")) == [6] and by_rule(findings, "SVC312") == []
 
 
 def test_every_public_load_balancer_becomes_a_warning_when_the_configuration_says_so(

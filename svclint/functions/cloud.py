@@ -40,6 +40,7 @@ ANNOTATION_TABLE_SCHEMA: dict[str, Any] = {
                 "public": _VALUES,
                 "otherValues": {"enum": [INTERNAL, PUBLIC, ERROR, UNKNOWN]},
                 "ignored": {"type": "boolean"},
+                "misleading": _VALUES,
                 "reads": _TEXT,
                 "source": _TEXT,
             },
@@ -49,7 +50,7 @@ ANNOTATION_TABLE_SCHEMA: dict[str, Any] = {
             {
                 "provider": _TEXT,
                 "when": _CONDITIONS,
-                "exposure": {"enum": [INTERNAL, PUBLIC]},
+                "exposure": {"enum": [INTERNAL, PUBLIC, UNKNOWN]},
                 "reads": _TEXT,
                 "source": _TEXT,
             },
@@ -73,6 +74,11 @@ class AnnotationEntry:
     other_values: str
     ignored: bool
     reads: str
+    misleading: tuple[str, ...] | None  # None: every other value is reported
+
+    def reports(self, value: str) -> bool:
+        """A value outside the accepted ones is worth a finding, unless the table lists the few that mislead."""
+        return self.misleading is None or value in self.misleading
 
     def applies(self, data: Any, partial: bool) -> bool:
         return all(condition.evaluate(data, partial) is True for condition in self.when)
@@ -116,6 +122,7 @@ class AnnotationTable:
                 other_values=row["otherValues"],
                 ignored=bool(row.get("ignored", False)),
                 reads=" ".join(row["reads"].split()),
+                misleading=tuple(row["misleading"]) if "misleading" in row else None,
             )
             for row in table["annotations"]
         )
@@ -176,7 +183,7 @@ class PortPolicy:
         for entry in self.sensitive:
             evidence = _evidence(entry, port)
             if evidence:
-                return f"{entry.what} (by its {evidence})", entry.reason
+                return evidence, entry.reason
         if port.get("port") in self.web_ports and _is_port(port.get("port")):
             return None
         declared = {_first_word(port.get("name")), _lower(port.get("appProtocol"))}
@@ -186,18 +193,19 @@ class PortPolicy:
 
 
 def _evidence(entry: SensitiveEntry, port: Mapping[str, Any]) -> str:
-    """What ties the port to the entry, for the message: a port number is a guess, a name a declaration."""
+    """How the port is tied to the entry, for the message: a port number is a guess, a name a declaration."""
     number, target = port.get("port"), port.get("targetPort")
     if _is_port(number) and number in entry.ports:
-        return "port number"
+        return f"the usual port of {entry.what}"
     if _is_port(target) and target in entry.ports:
-        return f"target port {target}"
-    if entry.names & _words(port.get("name")):
-        return f'name "{port.get("name")}"'
-    if entry.names & _words(target):
-        return f'target port "{target}"'
-    if entry.names & _protocol_words(port.get("appProtocol")):
-        return f'appProtocol "{port.get("appProtocol")}"'
+        return f"forwarded to {target}, the usual port of {entry.what}"
+    for label, value, words in (
+        ("named", port.get("name"), _words(port.get("name"))),
+        ("forwarded to", target, _words(target)),
+        ("with appProtocol", port.get("appProtocol"), _protocol_words(port.get("appProtocol"))),
+    ):
+        if entry.names & words:
+            return f'{label} "{value}" ({entry.what})'
     return ""
 
 
@@ -328,7 +336,7 @@ class LoadBalancerAnnotations(CheckFunction):
         spec = resource.data.get("spec")
         service_type = spec.get("type") if isinstance(spec, dict) else None
         if service_type is None and resource.partial:
-            return  # a patch: the type comes from the object it patches
+            service_type = "LoadBalancer"  # a patch: the type comes from the object it patches; judge values only
         reported: set[str] = set()
         for entry in table.entries:
             value = annotations.get(entry.annotation)
@@ -370,7 +378,7 @@ def _problem(entry: AnnotationEntry, value: str, service_type: str) -> str:
     if entry.ignored:
         return f"{entry.reads}" if value in entry.internal else ""
     outcome = entry.outcome(value)
-    if value in entry.internal or value in entry.public:
+    if value in entry.internal or value in entry.public or not entry.reports(value):
         return ""
     folded = [known for known in (*entry.internal, *entry.public) if known and known.lower() == value.lower()]
     hint = f' (did you mean "{folded[0]}"? case matters)' if folded else ""
