@@ -155,7 +155,6 @@ def cli() -> None:
 )
 def lint(**options: Any) -> None:
     """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""
-    from svclint.baseline import BaselineError, write_baseline
     from svclint.config import ConfigFileError
     from svclint.engine.ruleset import RuleError
     from svclint.model import Severity
@@ -177,6 +176,8 @@ def lint(**options: Any) -> None:
         for warning in [*resolved.warnings, *result.warnings]:
             click.echo(f"svclint: warning: {warning}", err=True)
         if cli_options.write_baseline is not None:
+            from svclint.baseline import write_baseline
+
             written = write_baseline(cli_options.write_baseline, result.findings, force=force)
             _tell_baseline(cli_options.write_baseline, written)
             sys.exit(EXIT_CLEAN)
@@ -184,7 +185,7 @@ def lint(**options: Any) -> None:
         for problem in err.problems:
             click.echo(f"svclint: rule error: {problem}", err=True)
         sys.exit(EXIT_ERROR)
-    except (ConfigError, ConfigFileError, SourceError, BaselineError, WorkerLost) as err:
+    except (ConfigError, ConfigFileError, SourceError, _baseline_error(), WorkerLost) as err:
         fail(str(err))
     output = cli_options.output
     color = output is None and sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
@@ -204,11 +205,18 @@ def lint(**options: Any) -> None:
     sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
 
 
+def _baseline_error() -> type[Exception]:
+    """Evaluated only when an error reaches the handler: runs without a baseline never import its module."""
+    from svclint.baseline import BaselineError
+
+    return BaselineError
+
+
 def _check_output(output: str | None) -> None:
     """Refuse a link or a non-regular file as --output before the run, not after it."""
-    from svclint.safe_write import UnsafeTargetError, check_target
-
     if output is not None:
+        from svclint.safe_write import UnsafeTargetError, check_target
+
         try:
             check_target(Path(output))
         except UnsafeTargetError as err:

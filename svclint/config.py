@@ -7,7 +7,6 @@ the line and the column. Command-line flags override it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import re
@@ -17,16 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svclint import __version__
 from svclint.bounded_read import FileReadError, read_regular_file
-from svclint.cache import ValidationCache
 from svclint.engine.params import parse_port_range
 from svclint.firewall.settings import FirewallSettings, parse_network
 from svclint.model import FieldPath, Severity
 from svclint.parsing.loader import LoadOptions, load_bytes
 from svclint.project import PACKAGE_DIR, repository_root
+
+if TYPE_CHECKING:
+    from svclint.cache import ValidationCache
 
 CONFIG_FILES = (".svclint.yaml", ".svclint.yml")
 _LIMIT = 1024 * 1024
@@ -103,6 +104,8 @@ def load_config(path: Path, cache_store: ValidationCache | None = None) -> Confi
     except FileReadError as err:
         raise ConfigFileError(str(err)) from None
     config = _load_toml(path, raw) if path.suffix == ".toml" else _load_yaml(path, raw)
+    import hashlib
+
     digest = hashlib.sha256(__version__.encode() + json.dumps(config_schema()).encode() + raw).hexdigest()
     if cache_store is None or not cache_store.seen(digest):
         _validate(config)

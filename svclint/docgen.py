@@ -150,6 +150,10 @@ def main(argv: list[str] | None = None) -> int:
     from svclint.run import LintSettings, load_all_rules
 
     args = sys.argv[1:] if argv is None else argv
+    from svclint.engine.bundle import BUNDLE, build_bundle
+    from svclint.engine.ruleset import builtin_rules_dir
+
+    BUNDLE.write_text(build_bundle(builtin_rules_dir()), encoding="utf-8")
     target = Path(args[0] if args else "docs") / "rules"
     target.mkdir(parents=True, exist_ok=True)
     pages = rule_pages(load_all_rules(LintSettings(paths=(), use_cache=False)))
@@ -162,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
 
     (target.parent / "configuration.md").write_text(configuration_page(config_schema()), encoding="utf-8")
     (target.parent / "functions.md").write_text(functions_page(), encoding="utf-8")
-    print(f"wrote {len(pages)} rule pages to {target} and {target.parent / 'configuration.md'}")
+    print(f"wrote {BUNDLE}, {len(pages)} rule pages to {target} and {target.parent / 'configuration.md'}")
     return 0
 
 

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from svclint.cache import ValidationCache, default_cache_dir
 from svclint.config import ConfigFile, find_config, load_config, settings_from_mapping
 from svclint.engine.params import parse_port_range
 from svclint.engine.ruleset import Rule
@@ -58,13 +57,13 @@ class Resolved:
 
 
 def resolve(cli: CommandLine, cwd: Path) -> Resolved:
-    cache = ValidationCache(default_cache_dir()) if not cli.no_cache else None
+    found = cli.config if cli.config is not None else None if cli.no_config else find_config(cwd)
     config: ConfigFile | None = None
-    if cli.config is not None:
-        config = load_config(cli.config, cache)
-    elif not cli.no_config:
-        found = find_config(cwd)
-        config = load_config(found, cache) if found is not None else None
+    if found is not None:
+        # The validation cache (and what it imports) only for runs with a configuration file to check.
+        from svclint.cache import ValidationCache, default_cache_dir
+
+        config = load_config(found, ValidationCache(default_cache_dir()) if not cli.no_cache else None)
     data = config.data if config is not None else {}
     base = config.path.parent if config is not None else cwd
     settings = LintSettings(paths=cli.paths, use_cache=not cli.no_cache, **settings_from_mapping(data, base))

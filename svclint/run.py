@@ -8,10 +8,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from svclint.baseline import apply_baseline, read_baseline
 from svclint.bounded_read import FileReadError, read_regular_file
-from svclint.cache import ValidationCache, default_cache_dir
 from svclint.document import Resource
+from svclint.engine.bundle import bundled_rules
 from svclint.engine.evaluate import ActiveRule, Engine, activate
 from svclint.engine.params import DEFAULT_NODE_PORT_RANGE, Params
 from svclint.engine.ruleset import Rule, builtin_rules_dir, load_rules
@@ -109,8 +108,16 @@ def select_rules(rules: Sequence[Rule], settings: LintSettings) -> list[Rule]:
 
 
 def load_all_rules(settings: LintSettings) -> list[Rule]:
-    cache = ValidationCache(default_cache_dir()) if settings.use_cache else None
-    return load_rules([builtin_rules_dir(), *settings.rule_dirs], cache)
+    builtin = builtin_rules_dir()
+    bundled = bundled_rules(builtin)
+    directories = [*([builtin] if bundled is None else []), *settings.rule_dirs]
+    cache = None
+    if settings.use_cache and directories:
+        # The cache (and what it imports) is only for rule files read one by one.
+        from svclint.cache import ValidationCache, default_cache_dir
+
+        cache = ValidationCache(default_cache_dir())
+    return load_rules(directories, cache, preloaded=bundled or ())
 
 
 def skip_kinds(rules: Iterable[Rule]) -> frozenset[str]:
@@ -189,6 +196,8 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
         judged = [d for d in directives if d.file in in_run]
         findings.extend(_unused_findings(unused(judged, frozenset(a.rule.id for a in active)), unused_rule))
     if settings.baseline is not None:
+        from svclint.baseline import apply_baseline, read_baseline  # hashing, only for runs with a baseline
+
         findings, suppression_stats.baseline = apply_baseline(findings, read_baseline(settings.baseline))
     findings = [into_run(f, in_run) for f in findings]
     findings.sort(key=Finding.sort_key)

@@ -8,17 +8,15 @@ changed since they last passed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svclint import __version__
 from svclint.bounded_read import FileReadError, read_regular_file
-from svclint.cache import ValidationCache
 from svclint.document import Document
 from svclint.engine.conditions import Condition, compile_conditions
 from svclint.engine.params import Params
@@ -29,6 +27,9 @@ from svclint.functions.base import OptionError
 from svclint.model import FieldPath, Severity, Span
 from svclint.parsing.loader import LoadOptions, load_bytes
 from svclint.project import PACKAGE_DIR
+
+if TYPE_CHECKING:
+    from svclint.cache import ValidationCache
 
 BASE_VARIABLES = frozenset({"value", "path", "field", "kind", "name", "namespace", "resource"})
 _RULE_FILE_LIMIT = 1024 * 1024
@@ -90,6 +91,8 @@ def rule_schema() -> dict[str, Any]:
 
 
 def _schema_fingerprint() -> str:
+    import hashlib
+
     digest = hashlib.sha256(__version__.encode())
     digest.update(json.dumps(rule_schema(), sort_keys=True).encode())
     for name in sorted(REGISTRY):
@@ -99,11 +102,15 @@ def _schema_fingerprint() -> str:
 
 
 def load_rules(
-    directories: Sequence[Path], cache_store: ValidationCache | None = None, builtin: Path | None = None
+    directories: Sequence[Path],
+    cache_store: ValidationCache | None = None,
+    builtin: Path | None = None,
+    preloaded: Sequence[Rule] = (),
 ) -> list[Rule]:
-    """Load every `*.yaml`/`*.yml` rule of the directories in order; ids and names must be unique."""
-    fingerprint = _schema_fingerprint()
-    rules: list[Rule] = []
+    """Load every `*.yaml`/`*.yml` rule of the directories in order, after `preloaded` (the built-in rules of
+    the bundle); ids and names must be unique."""
+    fingerprint = _schema_fingerprint() if directories else ""
+    rules: list[Rule] = list(preloaded)
     problems: list[str] = []
     builtin_dir = (builtin or builtin_rules_dir()).resolve()
     for directory in directories:
@@ -138,10 +145,9 @@ def _duplicates(rules: Iterable[Rule]) -> list[str]:
 def load_rule_file(
     path: Path, cache_store: ValidationCache | None = None, fingerprint: str = "", builtin: bool = False
 ) -> Rule:
-    try:
-        raw = read_regular_file(path, _RULE_FILE_LIMIT, "rule file")
-    except FileReadError as err:
-        raise RuleError([str(err)]) from None
+    import hashlib
+
+    raw = _read(path)
     display = str(path)
     digest = hashlib.sha256(fingerprint.encode() + raw).hexdigest()
     if cache_store is not None and cache_store.seen(digest):
@@ -149,12 +155,7 @@ def load_rule_file(
         if isinstance(data, dict):
             with contextlib.suppress(Exception):  # a damaged entry (hand-edited cache): read the file below
                 return _compile(Document(display, 0, data, {}), builtin)
-    loaded = load_bytes(display, raw, LoadOptions(max_file_bytes=_RULE_FILE_LIMIT, forbid_tags=True, objects=False))
-    if loaded.problems:
-        raise RuleError([f"{display}:{p.span.start_line}:{p.span.start_col}: {p.message}" for p in loaded.problems])
-    if len(loaded.documents) != 1 or not isinstance(loaded.documents[0].data, dict):
-        raise RuleError([f"{display}:1:1: a rule file holds exactly one YAML mapping"])
-    document = loaded.documents[0]
+    document = _parse(display, raw)
     if cache_store is None or not cache_store.seen(digest):
         _validate(document)
     rule = _compile(document, builtin)
@@ -162,6 +163,34 @@ def load_rule_file(
         cache_store.add(digest)
         cache_store.remember(digest, document.data)
     return rule
+
+
+def read_rule_document(path: Path) -> Document:
+    """A rule file parsed and validated: what the bundle of built-in rules keeps (see bundle.py)."""
+    document = _parse(str(path), _read(path))
+    _validate(document)
+    return document
+
+
+def compile_rule_data(origin: str, data: dict[str, Any], builtin: bool) -> Rule:
+    """A rule from data that passed validation (the bundle's)."""
+    return _compile(Document(origin, 0, data, {}), builtin)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return read_regular_file(path, _RULE_FILE_LIMIT, "rule file")
+    except FileReadError as err:
+        raise RuleError([str(err)]) from None
+
+
+def _parse(display: str, raw: bytes) -> Document:
+    loaded = load_bytes(display, raw, LoadOptions(max_file_bytes=_RULE_FILE_LIMIT, forbid_tags=True, objects=False))
+    if loaded.problems:
+        raise RuleError([f"{display}:{p.span.start_line}:{p.span.start_col}: {p.message}" for p in loaded.problems])
+    if len(loaded.documents) != 1 or not isinstance(loaded.documents[0].data, dict):
+        raise RuleError([f"{display}:1:1: a rule file holds exactly one YAML mapping"])
+    return loaded.documents[0]
 
 
 _MESSAGE_LIMIT = 400
