@@ -94,10 +94,10 @@ def main() -> int:
         "yamllint one file": ([yamllint, str(single)], REPO),
     }
     if args.before:
-        # PYTHONPATH puts the other tree's package first; its rules/ is found beside it.
-        before = ["env", f"PYTHONPATH={args.before.resolve()}"]
-        cases["before: svclint corpus"] = ([*before, *svclint, str(args.corpus)], REPO)
-        cases["before: svclint one file"] = ([*before, *svclint[:4], str(single)], REPO)
+        # Run from inside the other tree: `python -m` imports the package of the working directory first.
+        before = args.before.resolve()
+        cases["before: svclint corpus"] = ([*svclint, str(args.corpus.resolve())], before)
+        cases["before: svclint one file"] = ([*svclint[:4], str(single)], before)
     if args.one_file:
         cases = {name: case for name, case in cases.items() if "one file" in name}
     times: dict[str, list[float]] = {name: [] for name in cases}
@@ -118,6 +118,7 @@ def main() -> int:
     for name in cases:
         print(f"{name:28} {median[name]:9.3f} {min(times[name]):7.3f} {memory[name] / 1024:9.1f}")
     print()
+
     def ratio(numerator: str, denominator: str) -> float | None:
         if numerator not in median or denominator not in median:
             return None
@@ -140,7 +141,8 @@ def main() -> int:
         if value is not None:
             print(f"{label:32} {value:8.2f}  {target}")
     if not args.one_file:
-        same_1x = outputs["svclint corpus"] == outputs["svclint corpus --jobs 1"] and len(outputs["svclint corpus"]) == 1
+        same_1x = outputs["svclint corpus"] == outputs["svclint corpus --jobs 1"]
+        same_1x = same_1x and len(outputs["svclint corpus"]) == 1
         same_20x = outputs["svclint 20x"] == outputs["svclint 20x --jobs 1"] and len(outputs["svclint 20x"]) == 1
         print()
         print(f"output identical with and without --jobs: corpus {same_1x}, 20x {same_20x}")

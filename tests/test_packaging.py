@@ -76,3 +76,16 @@ def test_installed_rules_come_from_the_wheel(installed: Path, tmp_path: Path) ->
         [str(installed / "bin" / "svclint"), "rules", "--all"], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert len(listed.stdout.splitlines()) == len(shipped)
+
+
+def test_installed_svclint_reads_its_rules_from_the_bundle(installed: Path, tmp_path: Path) -> None:
+    code = (
+        "from svclint.engine.bundle import bundled_rules\n"
+        "from svclint.engine.ruleset import builtin_rules_dir\n"
+        "rules = bundled_rules(builtin_rules_dir())\n"
+        "print(len(rules) if rules is not None else 'no bundle')\n"
+    )
+    proc = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert proc.stdout.strip() == str(len(list((REPO / "rules").glob("*.yaml"))))
