@@ -73,6 +73,7 @@ _CHUNK = 1024 * 1024
 
 def describe_mode(mode: int) -> str:
     for test, name in (
+        (stat.S_ISREG, "a file"),
         (stat.S_ISDIR, "a directory"),
         (stat.S_ISFIFO, "a FIFO"),
         (stat.S_ISCHR, "a character device"),
@@ -81,7 +82,7 @@ def describe_mode(mode: int) -> str:
     ):
         if test(mode):
             return name
-    return "not a file"
+    return "an unknown kind of file"
 
 
 def _too_large(size: int, limit: int) -> str:

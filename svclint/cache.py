@@ -5,22 +5,36 @@
   files again (a third of a one-file run's time).
 
 Keys are SHA-256 hashes of the exact bytes (and of svclint's version and check functions); everything is JSON,
-never pickles or code. A cache someone else can write to could at worst make svclint read other rule data for
-a file; keep it in your own home (the default). Set SVCLINT_NO_CACHE=1 or pass --no-cache to bypass it.
+never pickles or code. The cache decides which rules run and how, so it is trusted only when it is the user's
+own: the folder is created 0700, and a folder or file owned by someone else, or that others can write to, is
+not used at all. Each parsed entry carries a checksum over its key and data, and is dropped when they disagree
+(a damaged or hand-edited file); files are read up to a size cap and written atomically. Set SVCLINT_NO_CACHE=1
+or pass --no-cache to bypass it.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
-import tempfile
+import re
+import stat
+import time
 from pathlib import Path
 from typing import Any
+
+from svclint.bounded_read import read_at_most
+from svclint.safe_write import write_atomically
 
 _FILE = "validated.json"
 _MAX_ENTRIES = 4096
 _PARSED_FILE = "rules.json"
 _MAX_PARSED = 512
+_MAX_FILE_BYTES = 32 * 1024 * 1024
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+# Temporary files older than this were left by a run that was killed while writing: remove them.
+_STALE_SECONDS = 3600
 
 
 def default_cache_dir() -> Path | None:
@@ -35,15 +49,15 @@ def default_cache_dir() -> Path | None:
 
 class ValidationCache:
     def __init__(self, directory: Path | None) -> None:
-        self._directory = directory
+        self._directory = directory if directory is not None and _own_directory(directory) else None
         self._known: set[str] = set()
         self._dirty = False
         self._parsed: dict[str, Any] | None = None  # read on first use: configuration files do not need it
         self._parsed_dirty = False
-        if directory is not None:
-            data = _read_json(directory / _FILE)
+        if self._directory is not None:
+            data = _read_json(self._directory / _FILE)
             if isinstance(data, list):
-                self._known = {item for item in data if isinstance(item, str)}
+                self._known = {item for item in data if isinstance(item, str) and _DIGEST.fullmatch(item)}
 
     def seen(self, digest: str) -> bool:
         return digest in self._known
@@ -55,7 +69,10 @@ class ValidationCache:
 
     def parsed(self, digest: str) -> Any:
         """The data of a rule file whose bytes hash to `digest`, or None."""
-        return self._parsed_entries().get(digest)
+        entry = self._parsed_entries().get(digest)
+        if not isinstance(entry, dict) or entry.get("sum") != _checksum(digest, entry.get("data")):
+            return None
+        return entry["data"]
 
     def remember(self, digest: str, data: Any) -> None:
         """Keep a validated rule file's data, when JSON holds it exactly."""
@@ -65,8 +82,9 @@ class ValidationCache:
         except (TypeError, ValueError):
             return
         entries = self._parsed_entries()
-        if entries.get(digest) != data:
-            entries[digest] = data
+        entry = {"data": data, "sum": _checksum(digest, data)}
+        if entries.get(digest) != entry:
+            entries[digest] = entry
             self._parsed_dirty = True
 
     def _parsed_entries(self) -> dict[str, Any]:
@@ -85,21 +103,64 @@ class ValidationCache:
             self._parsed_dirty = not _write_json(self._directory, _PARSED_FILE, kept)
 
 
+def _checksum(digest: str, data: Any) -> str:
+    canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(f"{digest}\x1f{canonical}".encode()).hexdigest()
+
+
+def _own_directory(directory: Path) -> bool:
+    """Create the folder 0700; one that exists is used only when the user owns it (and is made 0700 then).
+    Its files are checked one by one as they are read."""
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        info = os.stat(directory)
+        if not stat.S_ISDIR(info.st_mode) or (hasattr(os, "getuid") and info.st_uid != os.getuid()):
+            return False
+        if stat.S_IMODE(info.st_mode) != 0o700:
+            os.chmod(directory, 0o700)
+        return True
+    except OSError:
+        return False
+
+
+def _private(info: os.stat_result, kind: Any) -> bool:
+    if not kind(info.st_mode) or info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return not hasattr(os, "getuid") or info.st_uid == os.getuid()
+
+
 def _read_json(path: Path) -> Any:
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        # O_NOFOLLOW: a link planted in place of a cache file is not followed.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(descriptor, "rb") as handle:
+        info = os.fstat(descriptor)
+        if not _private(info, stat.S_ISREG) or info.st_size > _MAX_FILE_BYTES:
+            return None
+        raw = read_at_most(handle, _MAX_FILE_BYTES, info.st_size)
+    try:
+        return json.loads(raw)
+    except ValueError:
         return None
 
 
 def _write_json(directory: Path, name: str, value: Any) -> bool:
     """Write atomically; False when the cache cannot be written (a read-only home: work again next time)."""
+    _remove_stale_temporaries(directory)
     try:
-        directory.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{name}-", suffix=".tmp")
-        with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(value, out, separators=(",", ":"))
-        os.replace(temp, directory / name)
+        write_atomically(directory / name, json.dumps(value, separators=(",", ":")).encode(), private=True)
         return True
     except OSError:
         return False
+
+
+def _remove_stale_temporaries(directory: Path) -> None:
+    now = time.time()
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(directory):
+            if entry.name.startswith(".") and entry.name.endswith(".tmp") and entry.is_file(follow_symlinks=False):
+                with contextlib.suppress(OSError):
+                    if now - entry.stat(follow_symlinks=False).st_mtime > _STALE_SECONDS:
+                        os.unlink(entry.path)

@@ -7,6 +7,7 @@ errors (and anything unexpected: a traceback never reaches the user unless SVCLI
 from __future__ import annotations
 
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -127,6 +128,11 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Record today's findings in FILE (exit 0) for adopting svclint in an existing repository.",
 )
+@click.option(
+    "--allow-outside-project",
+    is_flag=True,
+    help="Read files outside the project: links a walk meets that lead out of it, paths the configuration names.",
+)
 @click.option("--force", is_flag=True, help="Let --write-baseline replace a file that is not an svclint baseline.")
 @click.option(
     "--max-file-size",
@@ -197,7 +203,7 @@ def lint(**options: Any) -> None:
         show_suppressed=resolved.show_suppressed,
         suppressions=result.suppressions,
     )
-    _write(renderer(resolved.output_format)(report), output)
+    _write(_encoded(renderer(resolved.output_format)(report), resolved.output_format), output)
     if resolved.fail_on == "never":
         sys.exit(EXIT_CLEAN)
     threshold = Severity.parse(resolved.fail_on)
@@ -232,13 +238,33 @@ def _tell_baseline(path: Path, written: Any) -> None:
             click.echo(f"  {where}: {entry.get('rule')} {entry.get('message')}", err=True)
 
 
-def _write(text: str, output: str | None) -> None:
+def _encoded(text: str, output_format: str) -> bytes:
+    """The report's bytes. A file name that is not UTF-8 reaches here as lone surrogates (Python's
+    surrogateescape): JSON formats keep them as JSON's own `\\udcXX` escapes, so the report stays valid UTF-8;
+    text formats write the name's original bytes, as `ls` shows them (other lone surrogates, which no file
+    name decodes to, are written as `\\uXXXX` there too)."""
+    escaped = _SURROGATE if output_format in ("json", "sarif", "gitlab") else _NOT_A_BYTE
+    text = escaped.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
+    return text.encode("utf-8", errors="surrogateescape")
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NOT_A_BYTE = re.compile("[\ud800-\udc7f\udd00-\udfff]")  # surrogateescape holds bytes as U+DC80-U+DCFF
+
+
+def _write(data: bytes, output: str | None) -> None:
     if output is None:
         if sys.stdout is None:
             fail("cannot write the report: standard output is closed (use --output FILE)")
         try:
-            sys.stdout.write(text)
             sys.stdout.flush()
+            binary = getattr(sys.stdout, "buffer", None)
+            if binary is not None:
+                binary.write(data)
+                binary.flush()
+            else:  # replaced by a text-only stream
+                sys.stdout.write(data.decode("utf-8", errors="replace"))
+                sys.stdout.flush()
         except BrokenPipeError:
             # `svclint lint . | head`: the reader left; do not print a traceback on exit.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -249,7 +275,7 @@ def _write(text: str, output: str | None) -> None:
     from svclint.safe_write import UnsafeTargetError, write_atomically
 
     try:
-        write_atomically(Path(output), text.encode("utf-8", errors="surrogateescape"))
+        write_atomically(Path(output), data)
     except UnsafeTargetError as err:
         fail(f"refusing to write the report: {err}")
     except OSError as err:

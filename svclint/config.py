@@ -19,12 +19,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from svclint import __version__
-from svclint.bounded_read import FileReadError, read_regular_file
+from svclint.bounded_read import FileReadError, describe_mode, read_regular_file
 from svclint.engine.params import parse_port_range
 from svclint.firewall.settings import FirewallSettings, parse_network
 from svclint.model import FieldPath, Severity
 from svclint.parsing.loader import LoadOptions, load_bytes
-from svclint.project import PACKAGE_DIR, repository_root
+from svclint.project import PACKAGE_DIR, is_inside, repository_root
 
 if TYPE_CHECKING:
     from svclint.cache import ValidationCache
@@ -216,6 +216,58 @@ def _unknown_key(error: Any) -> str:
     unknown = _unknown_keys(error)
     allowed = ", ".join(sorted(error.schema.get("properties", {})))
     return f"unknown key {unknown[0]!r} (known keys: {allowed})" if unknown else error.message
+
+
+# The paths a configuration names, by key, and what each must be when it exists.
+_PATH_KEYS: tuple[tuple[FieldPath, str], ...] = (
+    (("rules",), "folder"),
+    (("context",), "file or folder"),
+    (("baseline",), "file"),
+    (("firewall", "rules-files"), "file"),
+)
+
+
+def check_config_paths(config: ConfigFile) -> None:
+    """The configuration comes with the repository, so the paths it names stay inside the project (its
+    repository, or the configuration's folder outside any repository), and are what they are named as: a
+    `baseline: /dev/zero` or a context FIFO is refused here. --allow-outside-project lifts the first check."""
+    base = config.path.parent
+    project = repository_root(base) or base
+    real_project = os.path.realpath(project)
+    for where, value in _configured_paths(config.data):
+        target = os.path.realpath(base / value)
+        if not is_inside(target, real_project):
+            raise ConfigFileError(
+                f"{config.where(where)}: {value} is outside the project ({project}); "
+                "pass --allow-outside-project to read it"
+            )
+
+
+def check_config_path_kinds(config: ConfigFile) -> None:
+    base = config.path.parent
+    for where, value in _configured_paths(config.data):
+        expected = dict(_PATH_KEYS)[tuple(p for p in where if isinstance(p, str))]
+        try:
+            mode = os.stat(base / value).st_mode
+        except OSError:
+            continue  # a missing path is reported where it is read, as it is without a configuration
+        if (stat.S_ISREG(mode) and "file" in expected) or (stat.S_ISDIR(mode) and "folder" in expected):
+            continue
+        found = "a folder" if stat.S_ISDIR(mode) else describe_mode(mode)
+        raise ConfigFileError(f"{config.where(where)}: {value} must be a {expected}, not {found}")
+
+
+def _configured_paths(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
+    found: list[tuple[FieldPath, str]] = []
+    for key_path, _ in _PATH_KEYS:
+        value: Any = data
+        for key in key_path:
+            value = value.get(key) if isinstance(value, dict) else None
+        if isinstance(value, str):
+            found.append((key_path, value))
+        elif isinstance(value, list):
+            found.extend(((*key_path, index), str(item)) for index, item in enumerate(value))
+    return found
 
 
 def settings_from_mapping(config: Mapping[str, Any], base: Path) -> dict[str, Any]:

@@ -48,6 +48,8 @@ def configuration_page(schema: dict[str, object]) -> str:
         "`pyproject.toml`, from the working directory upward; `--config FILE` names one and `--no-config` ignores",
         "them. The search stops at the repository's root (the folder with `.git` or `.hg`) and never reads a",
         "folder owned by another user or writable by anyone (such as `/tmp`): see [security](security.md).",
+        "Paths the file names must stay inside the project (its repository) and be what they are named as (a",
+        "folder for `rules`, a file for `baseline`): `--allow-outside-project` lifts the first check.",
         "Flags override the file. The file is validated against the schema above: an unknown key or a bad",
         "value stops the run with exit code 2 and `file:line:column: what is wrong`. Relative paths are relative to",
         "the file.",

@@ -6,7 +6,14 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from svclint.config import ConfigFile, find_config, load_config, settings_from_mapping
+from svclint.config import (
+    ConfigFile,
+    check_config_path_kinds,
+    check_config_paths,
+    find_config,
+    load_config,
+    settings_from_mapping,
+)
 from svclint.engine.params import parse_port_range
 from svclint.engine.ruleset import Rule
 from svclint.firewall.settings import FirewallSettings, parse_network
@@ -41,6 +48,7 @@ class CommandLine:
     show_suppressed: bool | None = None
     baseline: Path | None = None
     write_baseline: Path | None = None
+    allow_outside_project: bool = False
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
 
@@ -64,11 +72,19 @@ def resolve(cli: CommandLine, cwd: Path) -> Resolved:
         from svclint.cache import ValidationCache, default_cache_dir
 
         config = load_config(found, ValidationCache(default_cache_dir()) if not cli.no_cache else None)
+    if config is not None:
+        if not cli.allow_outside_project:
+            check_config_paths(config)
+        check_config_path_kinds(config)
     data = config.data if config is not None else {}
     base = config.path.parent if config is not None else cwd
     settings = LintSettings(paths=cli.paths, use_cache=not cli.no_cache, **settings_from_mapping(data, base))
 
-    changes: dict[str, Any] = {"stdin_filename": cli.stdin_filename, "jobs": cli.jobs}
+    changes: dict[str, Any] = {
+        "stdin_filename": cli.stdin_filename,
+        "jobs": cli.jobs,
+        "allow_outside_project": cli.allow_outside_project,
+    }
     if cli.node_port_range is not None:
         changes["node_port_range"] = parse_port_range(cli.node_port_range)
     if cli.max_file_size is not None:

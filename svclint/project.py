@@ -36,3 +36,8 @@ def project_root(cwd: str) -> Path:
     """What paths in fingerprints are relative to: the repository's root, or the working directory outside any
     repository. Cached per working directory: every finding asks."""
     return repository_root(Path(cwd)) or Path(cwd)
+
+
+def is_inside(path: str, folder: str) -> bool:
+    """Whether `path` is `folder` or below it (both real paths: links already resolved)."""
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)

@@ -8,6 +8,8 @@ cross-resource finding needs a position in it, and only if its bytes are still t
 
 from __future__ import annotations
 
+import os
+import stat
 import zlib
 from collections import deque
 from dataclasses import replace
@@ -31,7 +33,9 @@ class FileOrigin:
     def __init__(self, display: str, real: Path | None, raw: bytes, options: LoadOptions) -> None:
         self.display = display
         self.real = real
-        self.stdin = raw if real is None else None  # stdin cannot be read twice
+        # Streams cannot be read twice: stdin, and FIFOs such as `<(kustomize build)` (a second open would wait
+        # for a writer that is gone). Their bytes are kept; regular files are read again.
+        self.stdin = raw if real is None or not _regular(real) else None
         self.options: LoadOptions | None = options
         self.helm_template = options.helm_template
         self.size = len(raw)
@@ -71,3 +75,10 @@ class FileOrigin:
             return {}
         loaded = load_bytes(self.display, raw, self.options)
         return {document.index: document.spans for document in loaded.documents}
+
+
+def _regular(path: Path) -> bool:
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False

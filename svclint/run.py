@@ -57,6 +57,7 @@ class LintSettings:
     baseline: Path | None = None
     jobs: int = 0  # processes reading files; 0: one per CPU
     switches: Sequence[tuple[str, bool]] = ()  # (rule, on) from the command line, applied after enable/disable
+    allow_outside_project: bool = False  # walks follow file links that lead out of the project
 
 
 FIREWALL_RULES = ("SVC401", "SVC402", "SVC403", "SVC404", "SVC405")
@@ -148,12 +149,19 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     warnings: list[str] = []
     excludes = Excludes(settings.excludes, settings.respect_gitignore)
     reported = collect(
-        settings.paths, settings.stdin_filename, excludes, settings.force_exclude, on_empty=_warn_empty(warnings)
+        settings.paths,
+        settings.stdin_filename,
+        excludes,
+        settings.force_exclude,
+        on_empty=_warn_empty(warnings),
+        allow_outside=settings.allow_outside_project,
     )
     if not reported and not warnings:
         warnings.append(_nothing_to_check(settings))
     reported_keys = {source_key(s) for s in reported}
-    context_sources = collect(settings.context, None, excludes, settings.force_exclude)
+    context_sources = collect(
+        settings.context, None, excludes, settings.force_exclude, allow_outside=settings.allow_outside_project
+    )
     context = [s for s in context_sources if source_key(s) not in reported_keys]
     options = LoadOptions(skip_kinds=skip_kinds(selected), max_file_bytes=settings.max_file_bytes)
     job = FileJob(local, by_name, options, params=variables, whole_kinds=_whole_kinds(cross))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from svclint.bounded_read import TooLargeError, read_at_most
 from svclint.excludes import Excludes
+from svclint.project import is_inside, repository_root
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -61,8 +62,11 @@ def collect(
     excludes: Excludes | Sequence[str] = (),
     force_exclude: bool = True,
     on_empty: Callable[[str], None] | None = None,
+    allow_outside: bool = False,
 ) -> list[Source]:
-    """The sources of `paths`. `on_empty` hears of each directory that holds nothing to lint."""
+    """The sources of `paths`. `on_empty` hears of each directory that holds nothing to lint. A walk reads a
+    file reached through a symbolic link only inside the folder walked or its repository, unless
+    `allow_outside`: a committed link to ~/.ssh/id_rsa must not put its lines into a report."""
     excluded = excludes if isinstance(excludes, Excludes) else Excludes(excludes)
     sources: list[Source] = []
     seen: set[tuple[int, int] | str] = set()
@@ -71,7 +75,7 @@ def collect(
             sources.append(Source(stdin_filename or "<stdin>", None, True))
             continue
         found = 0
-        for source in _expand(raw, excluded, force_exclude):
+        for source in _expand(raw, excluded, force_exclude, allow_outside):
             found += 1
             key = source_key(source)
             if key not in seen:
@@ -93,7 +97,7 @@ def source_key(source: Source) -> tuple[int, int] | str:
     return (info.st_dev, info.st_ino)
 
 
-def _expand(raw: str, excludes: Excludes, force_exclude: bool) -> Iterable[Source]:
+def _expand(raw: str, excludes: Excludes, force_exclude: bool, allow_outside: bool) -> Iterable[Source]:
     path = Path(raw)
     try:
         info = path.stat()
@@ -104,7 +108,7 @@ def _expand(raw: str, excludes: Excludes, force_exclude: bool) -> Iterable[Sourc
     if stat.S_ISDIR(info.st_mode):
         if not os.access(path, os.R_OK | os.X_OK):
             raise SourceError(f"{raw}: cannot read directory: permission denied")
-        yield from _walk(path, excludes)
+        yield from _walk(path, excludes, None if allow_outside else _boundaries(path))
         return
     if force_exclude and excludes.named(path):
         return
@@ -113,7 +117,14 @@ def _expand(raw: str, excludes: Excludes, force_exclude: bool) -> Iterable[Sourc
     yield Source(_display(path), path, True, helm_template=_in_helm_templates(path))
 
 
-def _walk(root: Path, excludes: Excludes) -> Iterable[Source]:
+def _boundaries(root: Path) -> tuple[str, ...]:
+    """Where links met in a walk of `root` may lead: the folder itself and its repository."""
+    repository = repository_root(root)
+    folders = (root,) if repository is None else (root, repository)
+    return tuple(os.path.realpath(folder) for folder in folders)
+
+
+def _walk(root: Path, excludes: Excludes, boundaries: tuple[str, ...] | None) -> Iterable[Source]:
     excluded = excludes.walk(root)
     problems: list[tuple[str, str]] = []
 
@@ -133,7 +144,7 @@ def _walk(root: Path, excludes: Excludes) -> Iterable[Source]:
             if excluded.skip_file(directory, name):
                 continue
             path = Path(directory) / name
-            yield _walked_source(path, _join_display(folder_display, name))
+            yield _walked_source(path, _join_display(folder_display, name), boundaries)
     for filename, problem in problems:
         yield Source(_display(Path(filename)), Path(filename), False, problem=problem)
 
@@ -145,7 +156,12 @@ def _join_display(base: str, tail: str) -> str:
     return tail if base in ("", ".") else f"{base.rstrip('/')}/{tail}"
 
 
-def _walked_source(path: Path, display: str) -> Source:
+def _walked_source(path: Path, display: str, boundaries: tuple[str, ...] | None) -> Source:
+    if boundaries is not None and os.path.islink(path):
+        target = os.path.realpath(path)
+        if not any(is_inside(target, folder) for folder in boundaries):
+            problem = "a symbolic link that leads outside the project: not read (--allow-outside-project reads it)"
+            return Source(display, path, False, problem=problem)
     try:
         info = path.stat()
     except OSError as err:  # a dangling symlink, a loop of symlinks

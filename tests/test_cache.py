@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import stat
 from pathlib import Path
 
 import pytest
@@ -60,3 +62,67 @@ def test_a_read_only_cache_directory_only_costs_time(tmp_path: Path) -> None:
     blocker.write_text("")
     rules = builtin_rules_dir()
     assert _snapshot(rules, blocker / "cache") == _snapshot(rules, None)  # cannot be created: no error
+
+
+def _turn_every_rule_off(cache_dir: Path, keep_checksums: bool) -> None:
+    """What someone who can write the cache would do: every cached rule off, whatever the entries look like."""
+    import hashlib
+
+    parsed = json.loads((cache_dir / "rules.json").read_text())
+    for digest, entry in parsed.items():
+        data = entry["data"] if "sum" in entry else entry
+        data["enabled"] = False
+        data["message"] = "tampered"
+        if "sum" in entry and keep_checksums:
+            canonical = json.dumps(data, sort_keys=True, separators=(",", ":"))
+            entry["sum"] = hashlib.sha256(f"{digest}\x1f{canonical}".encode()).hexdigest()
+    (cache_dir / "rules.json").write_text(json.dumps(parsed))
+
+
+def test_an_entry_whose_checksum_does_not_match_is_not_used(tmp_path: Path) -> None:
+    rules = builtin_rules_dir()
+    expected = _snapshot(rules, tmp_path)
+    _turn_every_rule_off(tmp_path, keep_checksums=False)
+    assert _snapshot(rules, tmp_path) == expected
+
+
+@pytest.mark.parametrize("mode", [0o666, 0o620])
+def test_a_cache_file_others_can_write_is_not_used(tmp_path: Path, mode: int) -> None:
+    rules = builtin_rules_dir()
+    expected = _snapshot(rules, tmp_path)
+    _turn_every_rule_off(tmp_path, keep_checksums=True)
+    (tmp_path / "rules.json").chmod(mode)
+    assert _snapshot(rules, tmp_path) == expected
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="only root can give a file to another user")
+def test_a_cache_file_owned_by_someone_else_is_not_used(tmp_path: Path) -> None:
+    rules = builtin_rules_dir()
+    expected = _snapshot(rules, tmp_path)
+    _turn_every_rule_off(tmp_path, keep_checksums=True)
+    os.chown(tmp_path / "rules.json", 65534, 65534)
+    assert _snapshot(rules, tmp_path) == expected
+
+
+def test_the_cache_folder_is_private_and_a_linked_cache_file_is_not_followed(tmp_path: Path) -> None:
+    rules = builtin_rules_dir()
+    cache_dir = tmp_path / "cache"
+    expected = _snapshot(rules, cache_dir)
+    assert stat.S_IMODE(cache_dir.stat().st_mode) == 0o700
+    assert stat.S_IMODE((cache_dir / "rules.json").stat().st_mode) == 0o600
+    _turn_every_rule_off(cache_dir, keep_checksums=True)
+    planted = tmp_path / "planted.json"
+    (cache_dir / "rules.json").rename(planted)
+    (cache_dir / "rules.json").symlink_to(planted)
+    assert _snapshot(rules, cache_dir) == expected
+    assert (cache_dir / "rules.json").is_symlink()  # not written through either
+
+
+def test_temporary_files_left_by_a_killed_run_are_removed(tmp_path: Path) -> None:
+    stale = tmp_path / ".rules.json.abc123.tmp"
+    stale.write_text("{")
+    os.utime(stale, (0, 0))
+    fresh = tmp_path / ".validated.json.def456.tmp"
+    fresh.write_text("{")  # a run writing right now
+    _snapshot(builtin_rules_dir(), tmp_path)
+    assert not stale.exists() and fresh.exists()

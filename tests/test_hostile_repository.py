@@ -7,10 +7,15 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
+import threading
 from pathlib import Path
+from urllib.parse import unquote_to_bytes
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from svclint.cli import cli
 
@@ -38,7 +43,9 @@ def invoke(*args: str) -> tuple[int, str, str]:
 def run_cli(cwd: Path, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """svclint in its own process: for inputs that would hang or exhaust memory in the test process."""
     command = [sys.executable, "-m", "svclint", "lint", *args]
-    return subprocess.run(command, cwd=cwd, capture_output=True, text=True, timeout=timeout, check=False)
+    return subprocess.run(
+        command, cwd=cwd, capture_output=True, text=True, errors="surrogateescape", timeout=timeout, check=False
+    )
 
 
 @pytest.fixture
@@ -173,17 +180,61 @@ def test_a_configuration_in_a_folder_anyone_can_write_is_not_used(
 
 
 @pytest.mark.parametrize(
-    ("config", "message"),
+    ("option", "message"),
     [
-        ("baseline: /dev/zero\n", "/dev/zero: cannot read baseline: not a regular file (a character device)"),
-        ("firewall:\n  rules-files: [/dev/zero]\n", "/dev/zero: cannot read firewall rules: not a regular file"),
+        ("--baseline", "/dev/zero: cannot read baseline: not a regular file (a character device)"),
+        ("--firewall-rules", "/dev/zero: cannot read firewall rules: not a regular file (a character device)"),
+        ("--config", "/dev/zero: cannot read configuration: not a regular file (a character device)"),
     ],
 )
-def test_configured_paths_to_devices_are_refused(project: Path, config: str, message: str) -> None:
-    (project / ".svclint.yaml").write_text(config)
-    done = run_cli(project, "svc.yaml", timeout=60)
+def test_devices_where_a_file_belongs_are_refused(project: Path, option: str, message: str) -> None:
+    done = run_cli(project, option, "/dev/zero", "svc.yaml", timeout=60)
     assert done.returncode == 2
     assert message in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ("baseline: /dev/zero\n", ".svclint.yaml:1:11: /dev/zero must be a file, not a character device"),
+        ("context: [k8s, pipe]\n", ".svclint.yaml:1:16: pipe must be a file or folder, not a FIFO"),
+        ("rules: [svc.yaml]\n", ".svclint.yaml:1:9: svc.yaml must be a folder, not a file"),
+    ],
+)
+def test_configured_paths_must_be_what_they_are_named_as(project: Path, config: str, message: str) -> None:
+    (project / "k8s").mkdir()
+    os.mkfifo(project / "pipe")
+    (project / ".svclint.yaml").write_text(config)
+    done = run_cli(project, "--allow-outside-project", "svc.yaml", timeout=60)
+    assert done.returncode == 2
+    assert message in done.stderr
+
+
+def test_configured_paths_stay_inside_the_project(project: Path) -> None:
+    outside = project.parent / "elsewhere"
+    outside.mkdir()
+    (outside / "svc.yaml").write_text(OTHER)
+    (project / ".svclint.yaml").write_text("fail-on: never\ncontext:\n- k8s\n- ../elsewhere\n")
+    (project / "k8s").mkdir()
+    code, _, err = invoke("svc.yaml")
+    assert code == 2
+    assert f".svclint.yaml:4:3: ../elsewhere is outside the project ({project})" in err
+    assert "pass --allow-outside-project to read it" in err
+    assert invoke("--allow-outside-project", "svc.yaml")[0] == 0
+
+
+def test_a_walk_does_not_follow_links_out_of_the_project(project: Path) -> None:
+    secret = project.parent / "secret.yaml"
+    secret.write_text(OTHER)
+    (project / "k8s").mkdir()
+    (project / "k8s" / "linked.yaml").symlink_to(secret)
+    (project / "k8s" / "inside.yaml").symlink_to(project / "svc.yaml")  # inside the repository: read
+    code, out, _ = invoke("k8s")
+    assert code == 1
+    assert "k8s/linked.yaml:1:1: error SVC005 a symbolic link that leads outside the project" in out
+    assert "api" not in out and "k8s/inside.yaml:11:15: error SVC101" in out
+    code, out, _ = invoke("--allow-outside-project", "k8s")
+    assert "k8s/linked.yaml:11:15: error SVC101" in out
 
 
 def test_a_rule_directory_holding_a_fifo_is_a_rule_error(project: Path) -> None:
@@ -215,3 +266,127 @@ def test_a_huge_file_is_reported_without_being_read(project: Path) -> None:
     ]
     peak_kib = int(done.stderr.strip().splitlines()[-1])
     assert peak_kib < 400 * 1024  # reading the file would have taken more than a gigabyte
+
+
+# --- Streams ------------------------------------------------------------------------------------------------
+
+SELECTING_NOTHING = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  selector:
+    matchLabels:
+      app: api
+  template:
+    metadata:
+      labels:
+        app: api
+    spec:
+      containers:
+      - name: web
+        image: nginx
+"""
+
+
+def test_a_fifo_is_read_once_and_its_findings_keep_their_positions(project: Path) -> None:
+    # What `svclint lint <(kustomize build)` reads: a cross-resource finding needs its position later, and a
+    # second open of the FIFO would wait forever for a writer.
+    fifo = project / "rendered.yaml"
+    os.mkfifo(fifo)
+
+    def feed() -> None:
+        with open(fifo, "w") as writer:
+            writer.write(SELECTING_NOTHING)
+
+    feeder = threading.Thread(target=feed, daemon=True)
+    feeder.start()
+    done = run_cli(project, "--no-config", "rendered.yaml", timeout=60)
+    feeder.join(timeout=5)
+    assert "rendered.yaml:6:3: warning SVC202 spec.selector (app=web) matches no pod template" in done.stdout
+
+
+# --- Non-UTF-8 file names -----------------------------------------------------------------------------------
+
+ODD_NAME = b"svc-\xff\xfe.yaml"  # not UTF-8: Linux file names are bytes
+
+
+@pytest.mark.parametrize("output_format", ["sarif", "json", "gitlab", "text", "github"])
+def test_a_file_name_that_is_not_utf8_is_reported_in_every_format(project: Path, output_format: str) -> None:
+    os.rename(project / "svc.yaml", os.fsencode(project) + b"/" + ODD_NAME)
+    name = os.fsdecode(ODD_NAME)
+    for output in ("-", "report.out"):
+        args = ["--disable", "SVC308", "-f", output_format, *(["-o", output] if output != "-" else []), "--", name]
+        done = run_cli(project, *args)
+        assert done.returncode == 1, done.stderr
+    raw = (project / "report.out").read_bytes()
+    if output_format == "sarif":
+        (result,) = json.loads(raw)["runs"][0]["results"]
+        uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+        assert uri == "svc-%FF%FE.yaml" and unquote_to_bytes(uri) == ODD_NAME
+    elif output_format == "json":
+        (finding,) = json.loads(raw)["findings"]
+        assert os.fsencode(finding["path"]) == ODD_NAME
+    elif output_format == "gitlab":
+        (issue,) = json.loads(raw)
+        assert os.fsencode(issue["location"]["path"]) == ODD_NAME
+    else:
+        assert ODD_NAME in raw  # the name's own bytes, as `ls` shows them
+
+
+def test_a_baseline_round_trips_a_file_name_that_is_not_utf8(project: Path) -> None:
+    os.rename(project / "svc.yaml", os.fsencode(project) + b"/" + ODD_NAME)
+    name = os.fsdecode(ODD_NAME)
+    code, _, err = invoke("--write-baseline", "b.json", "--", name)
+    assert code == 0, err
+    json.loads((project / "b.json").read_text(encoding="ascii"))
+    assert invoke("--baseline", "b.json", "--", name)[0] == 0
+
+
+# Hostile names: bytes that are not UTF-8, leading dashes, spaces, newlines, quotes, percent signs, unicode.
+NAME_BYTES = st.binary(min_size=1, max_size=24).map(lambda b: b.replace(b"/", b"_").replace(b"\0", b"_"))
+HOSTILE_NAMES = st.one_of(
+    NAME_BYTES,
+    st.text(min_size=1, max_size=16).map(lambda t: os.fsencode(t.replace("/", "_").replace("\0", "_"))),
+    st.sampled_from([b"--output=x", b"-", b"-o", b"a\nb", b"%2e%2e", b'x"\ntouch PWNED #', b" ", b"\xe2\x80\xae"]),
+).map(lambda b: b + b".yaml")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(name=HOSTILE_NAMES)
+def test_hostile_file_names_are_reported_as_themselves(tmp_path: Path, name: bytes) -> None:
+    folder = Path(tempfile.mkdtemp(dir=tmp_path))
+    with open(os.path.join(os.fsencode(folder), name), "wb") as handle:
+        handle.write(SERVICE.encode())
+    path = os.fsdecode(name)
+    cwd = os.getcwd()
+    os.chdir(folder)
+    try:
+        sarif = CliRunner().invoke(
+            cli, ["lint", "--no-config", "--disable", "SVC308", "-f", "sarif", "--", path], catch_exceptions=False
+        )
+        report = CliRunner().invoke(
+            cli, ["lint", "--no-config", "--disable", "SVC308", "-f", "json", "--", path], catch_exceptions=False
+        )
+    finally:
+        os.chdir(cwd)
+    assert sarif.exit_code == 1 and report.exit_code == 1
+    uris = {
+        location["physicalLocation"]["artifactLocation"]["uri"]
+        for result in json.loads(sarif.stdout_bytes)["runs"][0]["results"]
+        for location in result["locations"]
+    }
+    assert {unquote_to_bytes(uri) for uri in uris} == {name}
+    assert {os.fsencode(f["path"]) for f in json.loads(report.stdout_bytes)["findings"]} == {name}
+    assert sorted(os.listdir(os.fsencode(folder))) == [name]  # nothing else written

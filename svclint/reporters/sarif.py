@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import quote
@@ -121,10 +122,11 @@ def artifact_location(display: str, root: Path) -> dict[str, str]:
     """Paths inside the root are relative to %SRCROOT% (what code scanning wants); others are file:// URIs."""
     path = Path(display)
     if display.startswith("<"):
-        return {"uri": quote(display.strip("<>"))}
+        return {"uri": quote(os.fsencode(display.strip("<>")))}
     absolute = path if path.is_absolute() else (Path.cwd() / path)
     try:
         relative = absolute.resolve().relative_to(root.resolve())
     except ValueError:
         return {"uri": absolute.resolve().as_uri()}
-    return {"uri": quote(PurePosixPath(*relative.parts).as_posix()), "uriBaseId": SRCROOT}
+    # Bytes, not text: a file name that is not UTF-8 is percent-encoded byte by byte (RFC 3986).
+    return {"uri": quote(os.fsencode(PurePosixPath(*relative.parts).as_posix())), "uriBaseId": SRCROOT}
