@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from _ruamel_yaml import CParser
@@ -29,6 +29,7 @@ from svclint.parsing.build import (
 from svclint.parsing.chunks import Chunk, has_content, split_documents
 from svclint.parsing.decode import Decoded, decode
 from svclint.parsing.depth import MAX_DEPTH
+from svclint.parsing.fallback import MAX_CONFIRM_CHARS, PURE_PARSER_LIMITS, PureComposer, WithoutResolver
 
 # Limits that keep hostile input bounded in time and memory (see docs/input.md).
 MAX_FLOW_DEPTH = MAX_DEPTH
@@ -69,17 +70,8 @@ class LoadedFile:
     comments: list[DirectiveComment] = field(default_factory=list)
 
 
-class _Composer(CParser):  # type: ignore[misc]
+class _Composer(WithoutResolver, CParser):  # type: ignore[misc]
     """ruamel.yaml's C composer without its resolver: svclint resolves scalars itself (resolve.py)."""
-
-    def descend_resolver(self, parent: Any, index: Any) -> None:
-        return None
-
-    def ascend_resolver(self) -> None:
-        return None
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> None:
-        return None
 
 
 def load_bytes(path: str, raw: bytes, options: LoadOptions) -> LoadedFile:
@@ -141,27 +133,82 @@ def _load_chunk(loaded: LoadedFile, chunk: Chunk, index: int, options: LoadOptio
     if hint is not None and hint in options.skip_kinds:
         stats.documents += 1
         stats.syntax_only += 1
-        try:
-            CParser(chunk.text).raw_parse()
-        except (YAMLError, ValueError) as err:
-            loaded.problems.append(_syntax_problem(err, chunk))
+        error = syntax_error(chunk.text)
+        if error is not None:
+            loaded.problems.append(_syntax_problem(error, chunk))
         return index + 1
-    composer = _Composer(chunk.text)
+    return _compose_chunk(loaded, chunk, index, options)
+
+
+def _compose_chunk(loaded: LoadedFile, chunk: Chunk, index: int, options: LoadOptions) -> int:
+    """Compose with the fast C parser; when it refuses the text, start the chunk again with the pure parser,
+    whose verdict stands (fallback.py)."""
+    before = _Checkpoint(loaded)
+    end, error = _compose(_Composer, loaded, chunk, index, options)
+    if error is not None and len(chunk.text) <= MAX_CONFIRM_CHARS:
+        before.restore(loaded)
+        try:
+            end, error = _compose(PureComposer, loaded, chunk, index, options)
+        except PURE_PARSER_LIMITS:
+            before.restore(loaded)
+            end, error = _compose(_Composer, loaded, chunk, index, options)
+    if error is not None:
+        # The broken document counts as one (the parser stops at its first error).
+        loaded.stats.documents += 1
+        loaded.problems.append(_syntax_problem(error, chunk))
+        end += 1
+    return end
+
+
+def _compose(
+    parser: type[Any], loaded: LoadedFile, chunk: Chunk, index: int, options: LoadOptions
+) -> tuple[int, Exception | None]:
+    """Build the chunk's documents until the end or the first syntax error: (next index, the error)."""
     budget = 2 * len(chunk.text) + 10_000
+    composer = None
     try:
+        composer = parser(chunk.text)  # the pure parser's reader checks the characters here
         while composer.check_node():
             node = composer.get_node()
-            stats.documents += 1
+            loaded.stats.documents += 1
             _add_document(loaded, node, chunk, index, budget, options)
             index += 1
     except (YAMLError, ValueError) as err:
-        # The broken document counts as one (the parser stops at its first error).
-        stats.documents += 1
-        loaded.problems.append(_syntax_problem(err, chunk))
-        index += 1
+        return index, err
     finally:
-        composer.dispose()
-    return index
+        if composer is not None:
+            composer.dispose()
+    return index, None
+
+
+class _Checkpoint:
+    """What a file held before a chunk was composed, to start the chunk again."""
+
+    def __init__(self, loaded: LoadedFile) -> None:
+        self._sizes = (len(loaded.documents), len(loaded.resources), len(loaded.problems))
+        self._stats = replace(loaded.stats)
+
+    def restore(self, loaded: LoadedFile) -> None:
+        documents, resources, problems = self._sizes
+        del loaded.documents[documents:], loaded.resources[resources:], loaded.problems[problems:]
+        loaded.stats = replace(self._stats)
+
+
+def syntax_error(text: str) -> Exception | None:
+    """The syntax error of a text that is only checked, never built: the C event parser's, confirmed by the
+    pure parser's (fallback.py)."""
+    try:
+        CParser(text).raw_parse()
+    except (YAMLError, ValueError) as fast_error:
+        if len(text) > MAX_CONFIRM_CHARS:
+            return fast_error
+        try:
+            PureComposer(text).check_events()
+        except (YAMLError, ValueError) as error:
+            return error
+        except PURE_PARSER_LIMITS:
+            return fast_error
+    return None
 
 
 def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budget: int, options: LoadOptions) -> None:
@@ -383,9 +430,7 @@ def _is_template(text: str, chunks: list[Chunk], options: LoadOptions) -> bool:
     for chunk in chunks:
         if "{{" not in chunk.text or _nesting_problem(chunk) is not None:
             continue
-        try:
-            CParser(chunk.text).raw_parse()
-        except (YAMLError, ValueError):
+        if syntax_error(chunk.text) is not None:
             return True
         if _has_collection_key(chunk.text):
             return True
