@@ -11,11 +11,15 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from svclint import __version__
+
+if TYPE_CHECKING:
+    from svclint.progress import ProgressLine
+    from svclint.reporters import Report
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -38,6 +42,17 @@ def _port_range(ctx: click.Context, param: click.Parameter, value: str | None) -
     return value
 
 
+def _format_specs(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
+    from svclint.outputs import OutputError, parse_spec
+
+    for spec in value:
+        try:
+            parse_spec(spec)
+        except OutputError as err:
+            raise click.BadParameter(str(err)) from None
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="svclint", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -50,10 +65,33 @@ def cli() -> None:
     "-f",
     "--format",
     "output_format",
-    type=click.Choice(["text", "sarif", "json", "github", "gitlab"]),
-    help="Report format.  [default: text]",
+    multiple=True,
+    callback=_format_specs,
+    metavar="FORMAT[:FILE]",
+    help="Report format: text, sarif, json, github or gitlab; FORMAT:FILE writes that report to FILE "
+    "(repeatable: one run, several reports).  [default: text]",
 )
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to FILE.")
+@click.option("-q", "--quiet", is_flag=True, help="Only the findings: no summary, no progress, nothing on stderr.")
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour text output; auto: on a terminal, unless NO_COLOR is set (FORCE_COLOR forces it).",
+)
+@click.option(
+    "--show-source/--no-show-source",
+    default=None,
+    help="Show each finding's source line with a caret under it.  [default: on a terminal]",
+)
+@click.option("--statistics", is_flag=True, help="Text output: count findings per rule instead of listing them.")
+@click.option(
+    "--sarif-omit-suppressed/--sarif-keep-suppressed",
+    default=None,
+    help="Leave suppressed and baselined results out of SARIF (code scanning would open them as alerts).  "
+    "[default: omit when GITHUB_ACTIONS is set]",
+)
 @click.option(
     "--node-port-range",
     callback=_port_range,
@@ -161,10 +199,13 @@ def cli() -> None:
 )
 def lint(**options: Any) -> None:
     """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""
+    from dataclasses import replace
+
     from svclint.config import ConfigFileError
     from svclint.engine.ruleset import RuleError
     from svclint.model import Severity
     from svclint.options import CommandLine, check_rule_names, resolve
+    from svclint.outputs import OutputError, is_terminal, plan_outputs, use_color
     from svclint.parallel import WorkerLost
     from svclint.reporters import Report, renderer
     from svclint.run import ConfigError, load_all_rules
@@ -173,12 +214,19 @@ def lint(**options: Any) -> None:
 
     force = options.pop("force")
     cli_options = CommandLine(**options)
-    _check_output(cli_options.output)
     try:
         resolved = resolve(cli_options, Path.cwd())
+        outputs = plan_outputs(cli_options.output_format, cli_options.output, resolved.output_format)
+        for planned in outputs:
+            _check_output(planned.file)
         rules = load_all_rules(resolved.settings)
         check_rule_names(resolved.config, rules)
-        result = run_lint(resolved.settings, rules)
+        progress = _progress(cli_options.quiet)
+        try:
+            result = run_lint(resolved.settings, rules, progress)
+        finally:
+            if progress is not None:
+                progress.finish()
         for warning in [*resolved.warnings, *result.warnings]:
             click.echo(f"svclint: warning: {warning}", err=True)
         if cli_options.write_baseline is not None:
@@ -191,24 +239,61 @@ def lint(**options: Any) -> None:
         for problem in err.problems:
             click.echo(f"svclint: rule error: {problem}", err=True)
         sys.exit(EXIT_ERROR)
-    except (ConfigError, ConfigFileError, SourceError, _baseline_error(), WorkerLost) as err:
+    except (ConfigError, ConfigFileError, SourceError, _baseline_error(), WorkerLost, OutputError) as err:
         fail(str(err))
-    output = cli_options.output
-    color = output is None and sys.stdout is not None and sys.stdout.isatty() and not os.environ.get("NO_COLOR")
+    fail_level = None if resolved.fail_on == "never" else Severity.parse(resolved.fail_on)
+    omit = cli_options.sarif_omit_suppressed
     report = Report(
         result.findings,
         result.rules,
         result.stats,
-        color=color,
         show_suppressed=resolved.show_suppressed,
         suppressions=result.suppressions,
+        quiet=cli_options.quiet,
+        statistics=cli_options.statistics,
+        omit_suppressed=omit if omit is not None else bool(os.environ.get("GITHUB_ACTIONS")),
+        fail_level=fail_level,
     )
-    _write(_encoded(renderer(resolved.output_format)(report), resolved.output_format), output)
-    if resolved.fail_on == "never":
-        sys.exit(EXIT_CLEAN)
-    threshold = Severity.parse(resolved.fail_on)
-    failing = any(f.severity >= threshold for f in result.findings if f.suppression is None)
-    sys.exit(EXIT_FINDINGS if failing else EXIT_CLEAN)
+    for output in outputs:
+        stream = sys.stdout if output.file is None else None
+        color = use_color(cli_options.color, stream) if output.file is None else cli_options.color == "always"
+        show_source = cli_options.show_source
+        if show_source is None:
+            show_source = output.file is None and is_terminal(stream)
+        rendered = renderer(output.format)(replace(report, color=color, show_source=show_source))
+        _write(_encoded(rendered, output.format), output.file)
+    if not cli_options.quiet and all(output.file is not None for output in outputs):
+        _write_digest(report, [output.file for output in outputs if output.file is not None], cli_options.color)
+    sys.exit(EXIT_FINDINGS if report.failing() else EXIT_CLEAN)
+
+
+# Failing findings listed on stderr when the report goes to a file: enough to see why a CI job is red.
+DIGEST_LIMIT = 20
+
+
+def _write_digest(report: Report, files: list[str], color_mode: str) -> None:
+    """The summary, and on failure the first failing findings, on stderr: a CI job never goes red silently."""
+    from dataclasses import replace
+
+    from svclint.outputs import use_color
+    from svclint.reporters.text import finding_line, summary
+
+    styled = replace(report, color=use_color(color_mode, sys.stderr), show_source=False)
+    failing = styled.failing()
+    for finding in failing[:DIGEST_LIMIT]:
+        click.echo(finding_line(finding, styled), err=True)
+    if len(failing) > DIGEST_LIMIT:
+        click.echo(f"... and {len(failing) - DIGEST_LIMIT} more failing findings", err=True)
+    click.echo(f"{summary(styled)} Report written to {', '.join(files)}.", err=True)
+
+
+def _progress(quiet: bool) -> ProgressLine | None:
+    from svclint.outputs import is_terminal
+    from svclint.progress import ProgressLine
+
+    if quiet or not is_terminal(sys.stderr):
+        return None
+    return ProgressLine(sys.stderr)
 
 
 def _baseline_error() -> type[Exception]:
@@ -219,7 +304,7 @@ def _baseline_error() -> type[Exception]:
 
 
 def _check_output(output: str | None) -> None:
-    """Refuse a link or a non-regular file as --output before the run, not after it."""
+    """Refuse a link or a non-regular file as a report file before the run, not after it."""
     if output is not None:
         from svclint.safe_write import UnsafeTargetError, check_target
 

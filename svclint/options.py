@@ -25,8 +25,13 @@ class CommandLine:
     """The options given to `svclint lint`; None (or empty) where the user gave nothing."""
 
     paths: tuple[str, ...]
-    output_format: str | None = None
+    output_format: tuple[str, ...] = ()  # FORMAT or FORMAT:FILE, repeatable (outputs.py)
     output: str | None = None
+    quiet: bool = False
+    color: str = "auto"
+    show_source: bool | None = None
+    statistics: bool = False
+    sarif_omit_suppressed: bool | None = None
     node_port_range: str | None = None
     fail_on: str | None = None
     rule_dirs: tuple[Path, ...] = ()
@@ -57,7 +62,7 @@ class CommandLine:
 class Resolved:
     settings: LintSettings
     fail_on: str = "error"
-    output_format: str = "text"
+    output_format: str = "text"  # the configuration's format: what a run without -f reports in
     show_suppressed: bool = False
     config: ConfigFile | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -116,7 +121,7 @@ def resolve(cli: CommandLine, cwd: Path) -> Resolved:
     return Resolved(
         settings=replace(settings, **changes),
         fail_on=cli.fail_on or data.get("fail-on", "error"),
-        output_format=cli.output_format or data.get("format", "text"),
+        output_format=data.get("format", "text"),
         show_suppressed=cli.show_suppressed if cli.show_suppressed is not None else data.get("show-suppressed", False),
         config=config,
         warnings=warnings,

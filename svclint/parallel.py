@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from svclint.filework import FileJob, FileResult, process, settle
 from svclint.partial import KUSTOMIZATION_FILES, patch_paths
@@ -23,14 +23,19 @@ MIN_BYTES_FOR_POOL = 2 * 1024 * 1024
 
 _job: FileJob | None = None
 
+# Told (files done, files in all) as files finish, for a progress display.
+Progress = Callable[[int, int], None]
+
 
 class WorkerLost(Exception):
     """A worker process died before returning its file (exit 2)."""
 
 
-def run_files(work: Sequence[tuple[Source, bool]], job: FileJob, jobs: int = 0) -> list[FileResult]:
+def run_files(
+    work: Sequence[tuple[Source, bool]], job: FileJob, jobs: int = 0, progress: Progress | None = None
+) -> list[FileResult]:
     stdin = read_stdin(job.options.max_file_bytes) if any(source.real is None for source, _ in work) else None
-    results: dict[int, FileResult] = {}
+    results = _Results(len(work), progress)
     kustomizations = [
         i for i, (source, _) in enumerate(work) if os.path.basename(source.display) in KUSTOMIZATION_FILES
     ]
@@ -58,6 +63,20 @@ def run_files(work: Sequence[tuple[Source, bool]], job: FileJob, jobs: int = 0) 
         for index, result in zip(pooled, _pool(workers, [work[i] for i in pooled], job), strict=True):
             results[index] = result
     return [results[i] for i in range(len(work))]
+
+
+class _Results(dict[int, FileResult]):
+    """The results so far, telling the progress display of each new one."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        super().__init__()
+        self.total = total
+        self.progress = progress
+
+    def __setitem__(self, index: int, result: FileResult) -> None:
+        super().__setitem__(index, result)
+        if self.progress is not None:
+            self.progress(len(self), self.total)
 
 
 def _workers(jobs: int, sources: Sequence[Source]) -> int:

@@ -20,7 +20,7 @@ from svclint.firewall.settings import FirewallSettings
 from svclint.inventory import build_inventory
 from svclint.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.model import Finding, Severity
-from svclint.parallel import run_files
+from svclint.parallel import Progress, run_files
 from svclint.parsing.depth import with_nesting_headroom
 from svclint.parsing.loader import FileStats, LoadOptions
 from svclint.relocate import into_run
@@ -136,7 +136,7 @@ def skip_kinds(rules: Iterable[Rule]) -> frozenset[str]:
 
 
 @with_nesting_headroom
-def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResult:
+def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: Progress | None = None) -> RunResult:
     all_rules = list(rules) if rules is not None else load_all_rules(settings)
     selected = select_rules(all_rules, settings)
     variables = Params(*settings.node_port_range).variables()
@@ -166,7 +166,7 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None) -> RunResu
     options = LoadOptions(skip_kinds=skip_kinds(selected), max_file_bytes=settings.max_file_bytes)
     job = FileJob(local, by_name, options, params=variables, whole_kinds=_whole_kinds(cross))
     work = [*((s, True) for s in reported), *((s, False) for s in context)]
-    results = run_files(work, job, settings.jobs)
+    results = run_files(work, job, settings.jobs, progress)
 
     stats = RunStats()
     findings: list[Finding] = []

@@ -76,7 +76,7 @@ def test_sarif_region_starts_at_the_value(workdir: Path) -> None:
     assert location["region"] == {"startLine": 10, "startColumn": 15, "endLine": 10, "endColumn": 20}
     assert result["ruleId"] == "SVC101"
     assert run["tool"]["driver"]["rules"][result["ruleIndex"]]["id"] == "SVC101"
-    assert run["columnKind"] == "unicodeCodePoints"
+    assert run["columnKind"] == "utf16CodeUnits"
     logical = result["locations"][0]["logicalLocations"][0]
     assert logical["fullyQualifiedName"] == "default/Service/kubia-nodeport"
     assert len(result["partialFingerprints"]["svclint/v1"]) == 32
@@ -212,7 +212,7 @@ def test_no_traceback_for_unexpected_errors_in_a_real_process(tmp_path: Path) ->
     )
     assert b"Traceback" not in proc.stderr
     assert proc.returncode == 1
-    assert b"<stdin>:1:1: error SVC005" in proc.stdout
+    assert b"stdin:1:1: error SVC005" in proc.stdout
 
 
 def test_version() -> None:

@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from svclint.engine.evaluate import ActiveRule
-from svclint.model import Finding
+from svclint.model import Finding, Severity
+from svclint.reporters.present import repository_root
+from svclint.reporters.source import SourceLines
 from svclint.run import RunStats
 from svclint.suppress import SuppressionStats
 
@@ -16,12 +18,26 @@ class Report:
     findings: list[Finding]
     rules: list[ActiveRule]
     stats: RunStats
-    root: Path = field(default_factory=Path.cwd)  # what relative paths are relative to (SARIF %SRCROOT%)
+    # What report paths are relative to (SARIF %SRCROOT%): the repository holding the working directory.
+    root: Path = field(default_factory=lambda: repository_root(Path.cwd()))
     color: bool = False
     show_suppressed: bool = False
     suppressions: SuppressionStats = field(default_factory=SuppressionStats)
+    quiet: bool = False  # text: the findings only, no summary line
+    show_source: bool = False  # text: each finding's source line with a caret under its span
+    statistics: bool = False  # text: counts per rule instead of the findings
+    omit_suppressed: bool = False  # sarif: leave suppressed and baselined results out (code scanning)
+    fail_level: Severity | None = Severity.ERROR  # None: nothing fails the run (--fail-on never)
+    sources: SourceLines = field(default_factory=SourceLines)  # the files' lines, for source lines and columns
 
     def visible(self) -> list[Finding]:
         if self.show_suppressed:
             return self.findings
         return [f for f in self.findings if f.suppression is None]
+
+    def active(self) -> list[Finding]:
+        return [f for f in self.findings if f.suppression is None]
+
+    def failing(self) -> list[Finding]:
+        level = self.fail_level
+        return [] if level is None else [f for f in self.active() if f.severity >= level]

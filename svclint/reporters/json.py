@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from svclint import __version__
 from svclint.fingerprint import fingerprint
 from svclint.model import Finding, Location
 from svclint.reporters.base import Report
+from svclint.reporters.present import escape, shown_path
 
 FORMAT_VERSION = 1
 
@@ -33,35 +35,47 @@ def build(report: Report) -> dict[str, Any]:
             "suppressedWithoutReason": report.suppressions.without_reason,
             "baselined": report.suppressions.baseline,
         },
-        "findings": [_finding(f) for f in report.findings],
+        "findings": [_finding(f, report.root) for f in report.findings],
     }
 
 
-def _finding(finding: Finding) -> dict[str, Any]:
+def _finding(finding: Finding, root: Path) -> dict[str, Any]:
     out: dict[str, Any] = {
         "rule": finding.rule_id,
         "name": finding.rule_name,
         "severity": finding.severity.label,
-        "message": finding.message,
-        **_location(finding.location),
+        "message": escape(finding.message),
+        **_location(finding.location, root),
         "fingerprint": fingerprint(finding),
         "resource": None,
         "fieldPath": finding.field_path,
-        "related": [{**_location(r), "message": r.message} for r in finding.related],
+        "related": [{**_location(r, root), "message": _maybe_escape(r.message)} for r in finding.related],
         "suppressed": None,
     }
     if finding.resource is not None:
         r = finding.resource
-        out["resource"] = {"apiVersion": r.api_version, "kind": r.kind, "namespace": r.namespace, "name": r.name}
+        out["resource"] = {
+            "apiVersion": escape(r.api_version),
+            "kind": escape(r.kind),
+            "namespace": escape(r.namespace),
+            "name": escape(r.name),
+        }
+    if finding.field_path is not None:
+        out["fieldPath"] = escape(finding.field_path)
     if finding.suppression is not None:
-        out["suppressed"] = {"kind": finding.suppression.kind, "justification": finding.suppression.justification}
+        justification = escape(finding.suppression.justification)
+        out["suppressed"] = {"kind": finding.suppression.kind, "justification": justification}
     return out
 
 
-def _location(location: Location) -> dict[str, Any]:
+def _maybe_escape(text: str | None) -> str | None:
+    return None if text is None else escape(text)
+
+
+def _location(location: Location, root: Path) -> dict[str, Any]:
     span = location.span
     return {
-        "path": location.path,
+        "path": shown_path(location.path, root),
         "line": span.start_line,
         "column": span.start_col,
         "endLine": span.end_line,

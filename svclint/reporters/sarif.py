@@ -1,10 +1,16 @@
-"""SARIF 2.1.0 for GitHub code scanning and SARIF viewers (validated against the OASIS schema in the tests)."""
+"""SARIF 2.1.0 for GitHub code scanning and SARIF viewers (validated against the OASIS schema in the tests).
+
+Code scanning reads a subset of SARIF, so what it needs is in the parts it reads: related locations are also
+links in the message (`[the selector](1)`), descriptions fit its 1,024-character limit, and every security rule
+has a `security-severity`. Columns count UTF-16 code units, SARIF's default `columnKind`, which is what viewers
+such as VS Code's count by.
+"""
 
 from __future__ import annotations
 
 import json
 import os
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
@@ -14,10 +20,15 @@ from svclint.fingerprint import FINGERPRINT_KEY, fingerprint
 from svclint.model import Finding, Location, Severity
 from svclint.project import PROJECT_URL, rule_doc_url
 from svclint.reporters.base import Report
+from svclint.reporters.present import STDIN_MARKER, STDIN_NAME, escape, report_path
+from svclint.reporters.source import SourceLines
 from svclint.ruledocs import rule_help_markdown, rule_help_text
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
+MAX_DESCRIPTION = 1024  # code scanning's limit for fullDescription
+# A security rule without a score of its own gets one from its severity (GitHub: 7.0+ high, 4.0+ medium, low).
+_DEFAULT_SECURITY_SEVERITY = {Severity.ERROR: 7.0, Severity.WARNING: 5.0, Severity.NOTE: 2.0}
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
 
 
@@ -28,7 +39,8 @@ def render(report: Report) -> str:
 def build(report: Report) -> dict[str, Any]:
     rules = sorted(report.rules, key=lambda a: a.rule.id)
     index = {active.rule.id: position for position, active in enumerate(rules)}
-    results = [_result(finding, index, report.root) for finding in report.findings]
+    findings = report.active() if report.omit_suppressed else report.findings
+    results = [_result(finding, index, report.root, report.sources) for finding in findings]
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -41,7 +53,7 @@ def build(report: Report) -> dict[str, Any]:
         },
         "originalUriBaseIds": {SRCROOT: {"uri": report.root.resolve().as_uri() + "/"}},
         "invocations": [{"executionSuccessful": True}],
-        "columnKind": "unicodeCodePoints",
+        "columnKind": "utf16CodeUnits",
         "results": results,
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
@@ -50,15 +62,18 @@ def build(report: Report) -> dict[str, Any]:
 def _descriptor(active: ActiveRule) -> dict[str, Any]:
     rule = active.rule
     properties: dict[str, Any] = {"tags": list(rule.tags), "precision": "very-high"}
-    if rule.security_severity is not None:
-        properties["security-severity"] = f"{rule.security_severity:.1f}"
+    score = rule.security_severity
+    if score is None and "security" in rule.tags:
+        score = _DEFAULT_SECURITY_SEVERITY[active.severity]
+    if score is not None:
+        properties["security-severity"] = f"{score:.1f}"
         if "security" not in properties["tags"]:
             properties["tags"].append("security")
     return {
         "id": rule.id,
         "name": _pascal(rule.name),
         "shortDescription": {"text": rule.title},
-        "fullDescription": {"text": rule.description},
+        "fullDescription": {"text": shorten(rule.description, MAX_DESCRIPTION)},
         "help": {"text": rule_help_text(rule), "markdown": rule_help_markdown(rule)},
         "helpUri": rule_doc_url(rule.id),
         "defaultConfiguration": {"level": _LEVELS[active.severity]},
@@ -66,23 +81,35 @@ def _descriptor(active: ActiveRule) -> dict[str, Any]:
     }
 
 
+def shorten(text: str, limit: int) -> str:
+    """The text, cut at the last sentence (or word) end that fits, when it is longer than `limit`."""
+    text = text.strip()
+    if len(text) <= limit:
+        return text
+    room = text[: limit - 1]
+    cut = max(room.rfind(". "), room.rfind(".\n"))
+    if cut > limit // 2:
+        return room[: cut + 1]
+    return room[: room.rfind(" ")].rstrip() + "…"
+
+
 def _pascal(name: str) -> str:
     return "".join(part.capitalize() for part in name.split("-"))
 
 
-def _result(finding: Finding, index: dict[str, int], root: Path) -> dict[str, Any]:
+def _result(finding: Finding, index: dict[str, int], root: Path, sources: SourceLines) -> dict[str, Any]:
     result: dict[str, Any] = {
         "ruleId": finding.rule_id,
         "level": _LEVELS[finding.severity],
-        "message": {"text": finding.message},
-        "locations": [_location(finding.location, root, finding)],
+        "message": {"text": _message(finding)},
+        "locations": [_location(finding.location, root, sources, finding)],
         "partialFingerprints": {FINGERPRINT_KEY: fingerprint(finding)},
     }
     if finding.rule_id in index:
         result["ruleIndex"] = index[finding.rule_id]
     if finding.related:
         result["relatedLocations"] = [
-            {**_location(related, root, None), "id": position}
+            {**_location(related, root, sources, None), "id": position}
             for position, related in enumerate(finding.related, start=1)
         ]
     if finding.suppression is not None:
@@ -92,26 +119,43 @@ def _result(finding: Finding, index: dict[str, int], root: Path) -> dict[str, An
     return result
 
 
-def _location(location: Location, root: Path, finding: Finding | None) -> dict[str, Any]:
+def _message(finding: Finding) -> str:
+    """The message as SARIF plain text, with each related location as an embedded link (code scanning shows
+    `relatedLocations` only through such links). Literal brackets are escaped, as SARIF 3.11.6 requires."""
+    text = _plain(finding.message)
+    if not finding.related:
+        return text
+    links = [
+        f"[{_plain(related.message or 'related location')}]({position})"
+        for position, related in enumerate(finding.related, start=1)
+    ]
+    return f"{text} (see {', '.join(links)})"
+
+
+def _plain(text: str) -> str:
+    return escape(text).replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+
+
+def _location(location: Location, root: Path, sources: SourceLines, finding: Finding | None) -> dict[str, Any]:
     span = location.span
     physical = {
         "artifactLocation": artifact_location(location.path, root),
         "region": {
             "startLine": span.start_line,
-            "startColumn": span.start_col,
+            "startColumn": sources.utf16_column(location.path, span.start_line, span.start_col),
             "endLine": span.end_line,
-            "endColumn": span.end_col,
+            "endColumn": sources.utf16_column(location.path, span.end_line, span.end_col),
         },
     }
     out: dict[str, Any] = {"physicalLocation": physical}
     if location.message:
-        out["message"] = {"text": location.message}
+        out["message"] = {"text": _plain(location.message)}
     if finding is not None and finding.resource is not None:
         resource = finding.resource
         out["logicalLocations"] = [
             {
-                "name": resource.name,
-                "fullyQualifiedName": f"{resource.namespace}/{resource.kind}/{resource.name}",
+                "name": escape(resource.name),
+                "fullyQualifiedName": escape(f"{resource.namespace}/{resource.kind}/{resource.name}"),
                 "kind": "resource",
             }
         ]
@@ -119,14 +163,12 @@ def _location(location: Location, root: Path, finding: Finding | None) -> dict[s
 
 
 def artifact_location(display: str, root: Path) -> dict[str, str]:
-    """Paths inside the root are relative to %SRCROOT% (what code scanning wants); others are file:// URIs."""
-    path = Path(display)
-    if display.startswith("<"):
-        return {"uri": quote(os.fsencode(display.strip("<>")))}
-    absolute = path if path.is_absolute() else (Path.cwd() / path)
-    try:
-        relative = absolute.resolve().relative_to(root.resolve())
-    except ValueError:
-        return {"uri": absolute.resolve().as_uri()}
+    """The path every format reports (present.py) as a URI: relative to %SRCROOT% (the repository root, what
+    code scanning wants) when inside it, else a file:// URI; unnamed standard input is `stdin`."""
+    if display == STDIN_MARKER:
+        return {"uri": STDIN_NAME}
+    spelled = report_path(display, root)
+    if spelled.startswith("/"):
+        return {"uri": Path(spelled).as_uri()}
     # Bytes, not text: a file name that is not UTF-8 is percent-encoded byte by byte (RFC 3986).
-    return {"uri": quote(os.fsencode(PurePosixPath(*relative.parts).as_posix())), "uriBaseId": SRCROOT}
+    return {"uri": quote(os.fsencode(spelled)), "uriBaseId": SRCROOT}

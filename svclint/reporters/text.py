@@ -1,37 +1,99 @@
-"""`path:line:col: severity RULE-ID message`, one line per finding, related locations indented below."""
+"""`path:line:col: severity RULE-ID message`, one line per finding, related locations indented below.
+
+With `show_source`, each finding also shows its source line with a caret under the span; with `statistics`,
+counts per rule replace the findings. Colour goes through click's styling; untrusted text is escaped
+(present.py), so one finding is always one line.
+"""
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter
 
-from svclint.model import Finding, Severity
-from svclint.reporters.base import Report
+import click
 
-_COLORS = {Severity.ERROR: "\x1b[1;31m", Severity.WARNING: "\x1b[1;33m", Severity.NOTE: "\x1b[1;36m"}
-_DIM, _BOLD, _RESET = "\x1b[2m", "\x1b[1m", "\x1b[0m"
+from svclint.model import Finding, Location, Severity
+from svclint.reporters.base import Report
+from svclint.reporters.present import escape, shown_path
+
+_COLORS = {Severity.ERROR: "red", Severity.WARNING: "yellow", Severity.NOTE: "cyan"}
 
 
 def render(report: Report) -> str:
-    lines: list[str] = []
     shown = report.visible()
-    for finding in shown:
-        lines.append(_line(finding, report.color))
+    lines = statistics_lines(report) if report.statistics else findings_lines(report, shown)
+    if not report.quiet:
+        lines.append(summary(report))
+    return "".join(line + "\n" for line in lines)
+
+
+def findings_lines(report: Report, findings: list[Finding]) -> list[str]:
+    lines: list[str] = []
+    for finding in findings:
+        lines.append(finding_line(finding, report))
+        if report.show_source:
+            lines.extend(_source(finding.location, report))
         for related in finding.related:
-            where = f"{related.path}:{related.span.start_line}:{related.span.start_col}"
-            lines.append(f"    {_paint(where, _DIM, report.color)}: {related.message or 'related location'}")
-    lines.append(_summary(report, shown))
-    return "\n".join(lines) + "\n"
+            where = _where(related, report)
+            message = escape(related.message or "related location")
+            lines.append(f"    {_style(where, report.color, dim=True)}: {message}")
+    return lines
 
 
-def _line(finding: Finding, color: bool) -> str:
-    span = finding.location.span
-    where = f"{finding.location.path}:{span.start_line}:{span.start_col}:"
-    severity = _paint(finding.severity.label, _COLORS[finding.severity], color)
+def finding_line(finding: Finding, report: Report) -> str:
+    where = _where(finding.location, report) + ":"
+    color = report.color
+    severity = _style(finding.severity.label, color, fg=_COLORS[finding.severity], bold=True)
     suppressed = " (suppressed)" if finding.suppression is not None else ""
-    return f"{_paint(where, _BOLD, color)} {severity} {finding.rule_id} {finding.message}{suppressed}"
+    return f"{_style(where, color, bold=True)} {severity} {finding.rule_id} {escape(finding.message)}{suppressed}"
 
 
-def _summary(report: Report, shown: list[Finding]) -> str:
+def _where(location: Location, report: Report) -> str:
+    span = location.span
+    return f"{shown_path(location.path, report.root)}:{span.start_line}:{span.start_col}"
+
+
+def _source(location: Location, report: Report) -> list[str]:
+    """`  14 |     nodePort: 29999` and a caret line under the span (to the line's end when it spans lines)."""
+    span = location.span
+    color = report.color
+    text = report.sources.line(location.path, span.start_line)
+    if text is None:
+        return []
+    end = span.end_col if span.end_line == span.start_line else len(text) + 1
+    start = min(max(span.start_col, 1), len(text) + 1)
+    before = escape(text[: start - 1])
+    marked = escape(text[start - 1 : max(end, start + 1) - 1])
+    gutter = str(span.start_line)
+    carets = "^" * max(_width(marked), 1)
+    return [
+        f"  {_style(gutter + ' |', color, dim=True)} {escape(text).rstrip()}",
+        f"  {_style(' ' * len(gutter) + ' |', color, dim=True)} {' ' * _width(before)}"
+        + _style(carets, color, fg="red", bold=True),
+    ]
+
+
+def _width(text: str) -> int:
+    """Terminal cells: East Asian wide characters take two, combining marks none."""
+    return sum(
+        0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text
+    )
+
+
+def statistics_lines(report: Report) -> list[str]:
+    """`  3  SVC201  local-traffic-policy-without-endpoints  warning`, most frequent first."""
+    counts = Counter((f.rule_id, f.rule_name, f.severity) for f in report.visible())
+    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    width = max((len(str(count)) for _, count in ordered), default=1)
+    name_width = max((len(name) for (_, name, _), _ in ordered), default=1)
+    lines = []
+    for (rule_id, name, severity), count in ordered:
+        label = _style(severity.label, report.color, fg=_COLORS[severity])
+        lines.append(f"{count:>{width}}  {rule_id:<8} {name:<{name_width}}  {label}")
+    return lines
+
+
+def summary(report: Report) -> str:
     stats = report.stats
     checked = f"checked {stats.files} file{'s' if stats.files != 1 else ''}, {stats.documents} document" + (
         "s" if stats.documents != 1 else ""
@@ -45,7 +107,7 @@ def _summary(report: Report, shown: list[Finding]) -> str:
     if notes:
         checked += " (" + ", ".join(notes) + ")"
     suffix = _suppressed_note(report)
-    active = [f for f in shown if f.suppression is None]
+    active = report.active()
     if not active:
         return f"No problems found; {checked}{suffix}."
     counts = Counter(f.severity for f in active)
@@ -73,5 +135,5 @@ def _suppressed_note(report: Report) -> str:
     return f"; {suppressed} suppressed" + (f" ({', '.join(details)})" if details else "")
 
 
-def _paint(text: str, style: str, color: bool) -> str:
-    return f"{style}{text}{_RESET}" if color else text
+def _style(text: str, color: bool, fg: str | None = None, bold: bool = False, dim: bool = False) -> str:
+    return click.style(text, fg=fg, bold=bold or None, dim=dim or None) if color else text
