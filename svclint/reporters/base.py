@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from svclint.engine.evaluate import ActiveRule
 from svclint.model import Finding, Severity
-from svclint.reporters.present import repository_root
+from svclint.project import project_root
 from svclint.reporters.source import SourceLines
 from svclint.run import RunStats
 from svclint.suppress import SuppressionStats
@@ -19,7 +20,7 @@ class Report:
     rules: list[ActiveRule]
     stats: RunStats
     # What report paths are relative to (SARIF %SRCROOT%): the repository holding the working directory.
-    root: Path = field(default_factory=lambda: repository_root(Path.cwd()))
+    root: Path = field(default_factory=lambda: project_root(os.getcwd()))
     color: bool = False
     show_suppressed: bool = False
     suppressions: SuppressionStats = field(default_factory=SuppressionStats)

@@ -37,19 +37,9 @@ def _spell(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
 
 
-def repository_root(start: Path) -> Path:
-    """The nearest directory at or above `start` holding `.git` (a directory, or a file in worktrees); else
-    `start` itself. Report paths are relative to it, as code scanning and CI annotations expect."""
-    start = Path(os.path.abspath(start))
-    for directory in (start, *start.parents):
-        if (directory / ".git").exists():
-            return directory
-    return start
-
-
 def report_path(path: str, root: Path) -> str:
-    """The one spelling of a finding's file: relative to the root with `/`, absolute when outside it,
-    `stdin` for unnamed standard input. A --stdin-filename is reported as given."""
+    """The one spelling of a finding's file: relative to the root (project.project_root: the repository's) with
+    `/`, absolute when outside it, `stdin` for unnamed standard input. A --stdin-filename is a path like any other."""
     if path == STDIN_MARKER:
         return STDIN_NAME
     absolute = os.path.abspath(path)
