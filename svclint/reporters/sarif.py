@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +28,8 @@ from svclint.ruledocs import rule_help_markdown, rule_help_text
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 MAX_DESCRIPTION = 1024  # code scanning's limit for fullDescription
+# A full stop after a word (not after a list number such as `3.`), followed by a space or a line break.
+_SENTENCE_END = re.compile(r"(?<=[^\d\s])\.(?=\s)")
 # A security rule without a score of its own gets one from its severity (GitHub: 7.0+ high, 4.0+ medium, low).
 _DEFAULT_SECURITY_SEVERITY = {Severity.ERROR: 7.0, Severity.WARNING: 5.0, Severity.NOTE: 2.0}
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: "note"}
@@ -82,15 +85,17 @@ def _descriptor(active: ActiveRule) -> dict[str, Any]:
 
 
 def shorten(text: str, limit: int) -> str:
-    """The text, cut at the last sentence (or word) end that fits, when it is longer than `limit`."""
+    """The text, cut after its last paragraph or sentence that fits, when it is longer than `limit`."""
     text = text.strip()
     if len(text) <= limit:
         return text
     room = text[: limit - 1]
-    cut = max(room.rfind(". "), room.rfind(".\n"))
+    paragraph = room.rfind("\n\n")
+    sentences = [m.end() for m in _SENTENCE_END.finditer(room)]
+    cut = max(paragraph, sentences[-1] if sentences else -1)
     if cut > limit // 2:
-        return room[: cut + 1]
-    return room[: room.rfind(" ")].rstrip() + "…"
+        return room[:cut].rstrip()
+    return room[: room.rfind(" ")].rstrip() + "\u2026"
 
 
 def _pascal(name: str) -> str:
