@@ -13,7 +13,7 @@ from typing import Any
 from svclint.fingerprint import fingerprint
 from svclint.model import Finding, Severity
 from svclint.reporters.base import Report
-from svclint.reporters.present import escape, shown_path
+from svclint.reporters.present import escape, report_path
 
 _SEVERITIES = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.NOTE: "info"}
 
@@ -34,7 +34,7 @@ def _issue(finding: Finding, security: bool, root: Path) -> dict[str, Any]:
         "severity": _SEVERITIES[finding.severity],
         "fingerprint": fingerprint(finding),
         "location": {
-            "path": shown_path(finding.location.path, root),
+            "path": report_path(finding.location.path, root),
             "positions": {
                 "begin": {"line": span.start_line, "column": span.start_col},
                 "end": {"line": span.end_line, "column": span.end_col},

@@ -10,7 +10,7 @@ from svclint import __version__
 from svclint.fingerprint import fingerprint
 from svclint.model import Finding, Location
 from svclint.reporters.base import Report
-from svclint.reporters.present import escape, shown_path
+from svclint.reporters.present import escape, report_path
 
 FORMAT_VERSION = 1
 
@@ -75,7 +75,7 @@ def _maybe_escape(text: str | None) -> str | None:
 def _location(location: Location, root: Path) -> dict[str, Any]:
     span = location.span
     return {
-        "path": shown_path(location.path, root),
+        "path": report_path(location.path, root),
         "line": span.start_line,
         "column": span.start_col,
         "endLine": span.end_line,

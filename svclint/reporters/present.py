@@ -3,7 +3,8 @@
 Manifest text (names, values, keys) and file names come from whoever wrote the repository. Written raw they can
 move the cursor, recolour the terminal, split one finding over two lines (breaking grep, editors' error formats
 and CI log parsers) or reverse the text around them (bidirectional controls). So control and invisible
-formatting characters are shown as escapes: `\\x1b`, `\\n`, `\\u202e`.
+formatting characters are shown as escapes: `\\x1b`, `\\n`, `\\u202e`. Paths in JSON formats (json, gitlab,
+sarif) stay exact, so that scripts and CI can open the files: JSON's own escapes make them inert there.
 """
 
 from __future__ import annotations
