@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -313,3 +314,10 @@ def test_progress_waits_a_second_then_counts_and_erases_itself() -> None:
     assert stream.getvalue() == (
         "\rsvclint: 120/300 files" + "\rsvclint: 300/300 files" + "\r" + " " * len("svclint: 300/300 files") + "\r"
     )
+
+
+def test_source_lines_never_open_a_fifo_again(workdir: Path) -> None:
+    from svclint.reporters.source import SourceLines
+
+    os.mkfifo(workdir / "stream.yaml")  # no writer: a blocking open would wait forever
+    assert SourceLines().line("stream.yaml", 1) is None

@@ -2,16 +2,24 @@
 
 Columns in findings count Unicode code points in the decoded text, lines are split where YAML splits them (LF,
 CRLF, CR: not at U+2028 or the other breaks `str.splitlines` knows), so a caret or a UTF-16 column computed
-here lands where the finding's span says. One instance lives as long as one report: files are read once per
-report, and never served stale to a later run in the same process.
+here lands where the finding's span says. Standard input and other streams are not read again: their findings
+show no source line, and their SARIF columns are code points. One instance lives as long as one report: files
+are read once per report, and never served stale to a later run in the same process.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 
 from svclint.parsing.decode import Decoded, decode
 from svclint.reporters.present import STDIN_MARKER
+
+
+def _open_nonblocking(path: str, flags: int) -> int:
+    return os.open(path, flags | getattr(os, "O_NONBLOCK", 0))
+
 
 _BREAK = re.compile(r"\r\n|\r|\n")
 _MAX_BYTES = 32 * 1024 * 1024  # a file too large to lint is too large to quote from
@@ -44,7 +52,11 @@ def _read_lines(path: str) -> tuple[str, ...] | None:
     if path == STDIN_MARKER:
         return None
     try:
-        with open(path, "rb") as handle:
+        # Regular files only: a stream (a FIFO, `<(helm template ...)`) was read once by the run, and opening
+        # it again could wait forever for a writer.
+        with open(path, "rb", opener=_open_nonblocking) as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
             raw = handle.read(_MAX_BYTES + 1)
     except OSError:
         return None

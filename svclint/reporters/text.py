@@ -32,7 +32,7 @@ def findings_lines(report: Report, findings: list[Finding]) -> list[str]:
     for finding in findings:
         lines.append(finding_line(finding, report))
         if report.show_source:
-            lines.extend(_source(finding.location, report))
+            lines.extend(_source(finding.location, report, _COLORS[finding.severity]))
         for related in finding.related:
             where = _where(related, report)
             message = escape(related.message or "related location")
@@ -53,7 +53,7 @@ def _where(location: Location, report: Report) -> str:
     return f"{shown_path(location.path, report.root)}:{span.start_line}:{span.start_col}"
 
 
-def _source(location: Location, report: Report) -> list[str]:
+def _source(location: Location, report: Report, caret_color: str) -> list[str]:
     """`  14 |     nodePort: 29999` and a caret line under the span (to the line's end when it spans lines)."""
     span = location.span
     color = report.color
@@ -69,7 +69,7 @@ def _source(location: Location, report: Report) -> list[str]:
     return [
         f"  {_style(gutter + ' |', color, dim=True)} {escape(text).rstrip()}",
         f"  {_style(' ' * len(gutter) + ' |', color, dim=True)} {' ' * _width(before)}"
-        + _style(carets, color, fg="red", bold=True),
+        + _style(carets, color, fg=caret_color, bold=True),
     ]
 
 
