@@ -71,6 +71,7 @@ class RunStats:
     syntax_only: int = 0
     not_kubernetes: int = 0
     skipped_files: int = 0
+    not_kubernetes_files: int = 0
 
     def add(self, stats: FileStats) -> None:
         self.files += 1
@@ -79,6 +80,7 @@ class RunStats:
         self.syntax_only += stats.syntax_only
         self.not_kubernetes += stats.not_kubernetes
         self.skipped_files += int(stats.skipped_file)
+        self.not_kubernetes_files += int(stats.not_kubernetes_file)
 
 
 @dataclass

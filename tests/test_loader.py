@@ -218,9 +218,10 @@ class TestBadInput:
         assert loaded.problems[0].related[0][0].start_line == 4
         assert loaded.documents[0].data["spec"]["type"] == "ClusterIP"
 
-    @pytest.mark.parametrize(("text", "line"), [("- a\n- b\n", 1), ("---\njust a string\n", 2), ("42\n", 1)])
-    def test_document_that_is_not_a_mapping(self, text: str, line: int) -> None:
-        assert [pos[0] for pos in problems(load(text), "invalid-structure")] == [line]
+    @pytest.mark.parametrize(("text", "line"), [("- a\n- b\n", 10), ("---\njust a string\n", 11), ("42\n", 10)])
+    def test_document_that_is_not_a_mapping_in_a_manifest(self, text: str, line: int) -> None:
+        manifest = SERVICE + "---\n" + text
+        assert [pos[0] for pos in problems(load(manifest), "invalid-structure")] == [line]
 
     def test_list_item_that_is_not_a_mapping(self) -> None:
         loaded = load("apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Pod\n- nope\n")

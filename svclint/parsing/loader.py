@@ -55,8 +55,9 @@ class FileStats:
     documents: int = 0  # non-empty YAML documents
     built: int = 0  # documents turned into data
     syntax_only: int = 0  # documents of kinds no rule reads: syntax-checked only
-    not_kubernetes: int = 0  # mappings with neither apiVersion nor kind
+    not_kubernetes: int = 0  # documents that are not Kubernetes objects (values files, lists, scalars, patches)
     skipped_file: bool = False  # the whole file was not linted (template, binary, too large)
+    not_kubernetes_file: bool = False  # no document of the file is a Kubernetes object: not a manifest
 
 
 @dataclass(slots=True)
@@ -68,6 +69,9 @@ class LoadedFile:
     stats: FileStats = field(default_factory=FileStats)
     # `# svclint: ...` comments, for in-source suppressions.
     comments: list[DirectiveComment] = field(default_factory=list)
+    holds_objects: bool = False  # some document is a Kubernetes object, or half of one
+    # Documents that are lists or scalars: errors in a manifest, nothing in a file that is not one.
+    shapeless: list[StructureProblem] = field(default_factory=list)
 
 
 class _Composer(WithoutResolver, CParser):  # type: ignore[misc]
@@ -119,7 +123,21 @@ def load_text(path: str, text: str, options: LoadOptions, loaded: LoadedFile | N
         if not has_content(chunk.text):
             continue
         index = _load_chunk(loaded, chunk, index, options)
+    _settle_manifest(loaded)
     return loaded
+
+
+def _settle_manifest(loaded: LoadedFile) -> None:
+    """A file none of whose documents is a Kubernetes object (Helm values, a CI configuration, a list of Docker
+    labels, a symbolic link stored as a text file holding a path) is not a manifest: it is counted, not
+    reported. In a file that holds objects, a document that is a list or a scalar is an error."""
+    if loaded.holds_objects:
+        loaded.problems.extend(loaded.shapeless)
+    else:
+        loaded.stats.not_kubernetes += len(loaded.shapeless)
+        broken = any(p.code in ("yaml-syntax", "resource-limit") for p in loaded.problems)
+        loaded.stats.not_kubernetes_file = loaded.stats.documents > 0 and not broken
+    loaded.shapeless = []
 
 
 def _load_chunk(loaded: LoadedFile, chunk: Chunk, index: int, options: LoadOptions) -> int:
@@ -133,6 +151,7 @@ def _load_chunk(loaded: LoadedFile, chunk: Chunk, index: int, options: LoadOptio
     if hint is not None and hint in options.skip_kinds:
         stats.documents += 1
         stats.syntax_only += 1
+        loaded.holds_objects = True  # a built-in kind at the top level of the document
         error = syntax_error(chunk.text)
         if error is not None:
             loaded.problems.append(_syntax_problem(error, chunk))
@@ -288,18 +307,23 @@ def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:
         return
     if not isinstance(data, dict):
         shape = "a sequence" if isinstance(data, list) else "a scalar"
-        loaded.problems.append(
-            StructureProblem(
-                "invalid-structure",
-                f"this document is {shape}, not a mapping: kubectl cannot decode it into a Kubernetes object",
-                document.locate(()),
-            )
+        problem = StructureProblem(
+            "invalid-structure",
+            f"this document is {shape}, not a mapping: kubectl cannot decode it into a Kubernetes object",
+            document.locate(()),
         )
+        if isinstance(data, list) and any(isinstance(item, dict) and _is_object_like(item) for item in data):
+            loaded.holds_objects = True  # objects written as a list: meant as a manifest
+            loaded.problems.append(problem)
+        else:
+            loaded.shapeless.append(problem)
         return
-    if ("kind" not in data or "apiVersion" not in data) and not isinstance(data.get("metadata"), dict):
-        # Neither an object nor half of one: Chart.yaml (apiVersion only), kustomization.yaml, values files.
+    if not _is_object_like(data):
+        # Neither an object nor half of one: Chart.yaml (apiVersion only), kustomization.yaml, values files, and
+        # the body of a `kubectl patch` (metadata and spec, no type information).
         loaded.stats.not_kubernetes += 1
         return
+    loaded.holds_objects = True
     kind = data.get("kind")
     items = data.get("items")
     if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
@@ -318,6 +342,12 @@ def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:
         return
     if _has_type_info(loaded, document, data, ()):
         yield Resource(document, (), data)
+
+
+def _is_object_like(data: dict[str, Any]) -> bool:
+    """Both apiVersion and kind, or one of them and metadata: an object, or half of one (SVC007)."""
+    has_version, has_kind = "apiVersion" in data, "kind" in data
+    return (has_version and has_kind) or ((has_version or has_kind) and isinstance(data.get("metadata"), dict))
 
 
 def _is_json_patch(data: Any) -> bool:

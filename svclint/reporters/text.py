@@ -101,6 +101,9 @@ def summary(report: Report) -> str:
     notes = []
     if stats.skipped_files:
         notes.append(f"{stats.skipped_files} not linted")
+    if stats.not_kubernetes_files:
+        count = stats.not_kubernetes_files
+        notes.append(f"skipped {count} non-Kubernetes file{'s' if count != 1 else ''}")
     if stats.not_kubernetes:
         count = stats.not_kubernetes
         notes.append("1 not a Kubernetes object" if count == 1 else f"{count} not Kubernetes objects")
