@@ -23,7 +23,7 @@ from svclint.inventory import Inventory
 from svclint.model import FieldPath, Finding, Location
 from svclint.parsing.build import StructureProblem
 from svclint.parsing.loader import DirectiveComment, FileStats, LoadedFile, LoadOptions, load_bytes, too_large
-from svclint.partial import looks_like_fragment
+from svclint.partial import has_patch_directives, looks_like_fragment, remove_patch_directives
 from svclint.respan import FileOrigin
 from svclint.sources import Source
 
@@ -63,10 +63,13 @@ def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = 
     loaded, origin = _load(source, job.options, stdin)
     result = FileResult(loaded.path, reported, loaded.stats)
     is_patch = bool(job.patches) and os.path.abspath(loaded.path) in job.patches
+    if is_patch:  # kustomize patches may leave the type to their `target:`
+        loaded.problems = [p for p in loaded.problems if p.code != "missing-type-info"]
     for resource in loaded.resources:
         resource.reported = reported
-        if is_patch:
+        if is_patch or has_patch_directives(resource.data):
             resource.partial = True
+            remove_patch_directives(resource.data)
         elif looks_like_fragment(resource):
             resource.partial = True
             if resource.kind == "Service":

@@ -48,6 +48,37 @@ def _list(value: Any) -> list[Any]:
 
 PATCH_FOLDERS = frozenset({"patches", "patch"})
 
+# Strategic-merge-patch directives (k8s.io/apimachinery/pkg/util/strategicpatch): `$patch: replace|merge|delete`
+# in a mapping or a list item, `$retainKeys: [...]`, and the prefixes of `$setElementOrder/<list>` and
+# `$deleteFromPrimitiveList/<list>`. Only a patch holds them; kubectl and kustomize remove them when merging.
+PATCH_DIRECTIVES = frozenset({"$patch", "$retainKeys"})
+PATCH_DIRECTIVE_PREFIXES = ("$setElementOrder/", "$deleteFromPrimitiveList/")
+
+
+def has_patch_directives(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_is_directive(key) or has_patch_directives(item) for key, item in value.items())
+    if isinstance(value, list):
+        return any(has_patch_directives(item) for item in value)
+    return False
+
+
+def remove_patch_directives(value: Any) -> None:
+    """Drop every `$` key of a patch, in place: the merged object will not have them, so no rule should judge
+    them (an unknown field, say). Other fields keep their paths, and so their spans."""
+    if isinstance(value, dict):
+        for key in [k for k in value if isinstance(k, str) and k.startswith("$")]:
+            del value[key]
+        for item in value.values():
+            remove_patch_directives(item)
+    elif isinstance(value, list):
+        for item in value:
+            remove_patch_directives(item)
+
+
+def _is_directive(key: Any) -> bool:
+    return isinstance(key, str) and (key in PATCH_DIRECTIVES or key.startswith(PATCH_DIRECTIVE_PREFIXES))
+
 
 WORKLOADS_WITH_SELECTOR = frozenset({"Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"})
 

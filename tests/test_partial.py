@@ -80,3 +80,57 @@ def test_helm_chart_metadata_is_not_an_object(tmp_path: Path) -> None:
     result = run_files(tmp_path, {"Chart.yaml": chart, "values.yaml": "service:\n  type: NodePort\n"})
     assert result.findings == []
     assert result.stats.not_kubernetes == 2
+
+
+DIRECTIVES_PATCH = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+  $patch: replace
+spec:
+  $retainKeys: [type, ports]
+  type: NodePort
+  $setElementOrder/ports:
+  - port: 443
+  - port: 80
+  ports:
+  - port: 8080
+    $patch: delete
+  - port: 443
+    nodePort: 29999
+  $deleteFromPrimitiveList/externalIPs: [203.0.113.7]
+"""
+
+
+def test_strategic_merge_directives_in_a_listed_patch_are_not_unknown_fields(tmp_path: Path) -> None:
+    files = {
+        "kustomization.yaml": "resources: [base.yaml]\npatches:\n- path: patch.yaml\n",
+        "patch.yaml": DIRECTIVES_PATCH,
+    }
+    findings = run_files(tmp_path, files, paths=["."]).findings
+    assert by_rule(findings, "SVC011") == [] and by_rule(findings, "SVC007") == []
+    # The values the patch writes are still checked, where they are written.
+    assert lines_of(by_rule(findings, "SVC101")) == [16]
+
+
+def test_strategic_merge_directives_make_a_file_a_patch_on_their_own(tmp_path: Path) -> None:
+    findings = run_files(tmp_path, {"overlay/web.yaml": DIRECTIVES_PATCH}).findings
+    assert by_rule(findings, "SVC011") == [] and by_rule(findings, "SVC108") == []
+    assert lines_of(by_rule(findings, "SVC101")) == [16]
+
+
+def test_a_listed_patch_without_type_information_is_not_an_error(tmp_path: Path) -> None:
+    patch = "kind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n"
+    files = {
+        "kustomization.yaml": "patches:\n- path: patch.yaml\n  target: {kind: Service, name: web}\n",
+        "patch.yaml": patch,
+    }
+    assert by_rule(run_files(tmp_path, files, paths=["."]).findings, "SVC007") == []
+
+
+def test_a_kubectl_patch_body_is_not_an_object(tmp_path: Path) -> None:
+    body = "metadata:\n  labels:\n    tier: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 30080\n"
+    result = run_files(tmp_path, {"service-patch.yaml": body})
+    assert result.findings == []
+    assert result.stats.not_kubernetes == 1
