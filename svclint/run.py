@@ -78,9 +78,11 @@ class RunStats:
         self.documents += stats.documents
         self.built += stats.built
         self.syntax_only += stats.syntax_only
-        self.not_kubernetes += stats.not_kubernetes
+        if stats.not_kubernetes_file:
+            self.not_kubernetes_files += 1  # the file is counted, not each of its documents
+        else:
+            self.not_kubernetes += stats.not_kubernetes
         self.skipped_files += int(stats.skipped_file)
-        self.not_kubernetes_files += int(stats.not_kubernetes_file)
 
 
 @dataclass

@@ -83,3 +83,9 @@ def test_half_an_object_is_still_missing_type_information(tmp_path: Path) -> Non
         (1, 1)
     ]
     assert result.stats.not_kubernetes_files == 0
+
+
+def test_a_mapping_without_type_information_in_a_manifest_is_counted_as_a_document(tmp_path: Path) -> None:
+    result = run_files(tmp_path, {"m.yaml": SERVICE + "---\nreplicaCount: 2\n"})
+    assert result.findings == []
+    assert (result.stats.not_kubernetes, result.stats.not_kubernetes_files) == (1, 0)

@@ -72,14 +72,14 @@ def test_json6902_patch_file_is_not_an_object(tmp_path: Path) -> None:
     text = "- op: replace\n  path: /spec/type\n  value: NodePort\n"
     result = run_files(tmp_path, {"patch-type.yaml": text})
     assert result.findings == []
-    assert result.stats.not_kubernetes == 1
+    assert result.stats.not_kubernetes_files == 1
 
 
 def test_helm_chart_metadata_is_not_an_object(tmp_path: Path) -> None:
     chart = "apiVersion: v2\nname: web\nversion: 1.0.0\n"
     result = run_files(tmp_path, {"Chart.yaml": chart, "values.yaml": "service:\n  type: NodePort\n"})
     assert result.findings == []
-    assert result.stats.not_kubernetes == 2
+    assert result.stats.not_kubernetes_files == 2
 
 
 DIRECTIVES_PATCH = """\
@@ -133,4 +133,4 @@ def test_a_kubectl_patch_body_is_not_an_object(tmp_path: Path) -> None:
     body = "metadata:\n  labels:\n    tier: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n    nodePort: 30080\n"
     result = run_files(tmp_path, {"service-patch.yaml": body})
     assert result.findings == []
-    assert result.stats.not_kubernetes == 1
+    assert result.stats.not_kubernetes_files == 1

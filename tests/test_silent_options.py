@@ -74,7 +74,7 @@ def test_summary_wording(workdir: Path) -> None:
     (workdir / "values.yaml").write_text("replicaCount: 1\n")
     (workdir / "svc.yaml").write_text(NODEPORT.replace("name: web}", "name: web, annotations: {x: y}}"))
     _, out, _ = _lint("--disable", "SVC308", "--show-suppressed", "values.yaml", "svc.yaml")
-    assert "(1 not a Kubernetes object)" in out
+    assert "(skipped 1 non-Kubernetes file)" in out
     (workdir / "svc.yaml").write_text(NODEPORT.replace("  type:", "  # svclint: ignore[SVC308] we know\n  type:"))
     _, out, _ = _lint("--show-suppressed", "svc.yaml")
     assert out.splitlines()[-1] == "No problems found; checked 1 file, 1 document; 1 suppressed."
