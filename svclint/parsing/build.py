@@ -72,7 +72,9 @@ class TreeBuilder:
     limit on depth: Python's recursion limit would otherwise stop it first, at a depth that depends on the shape.
     """
 
-    __slots__ = ("_budget", "_forbid_tags", "_line_offset", "_max_depth", "_open", "_problems", "_spans", "_visits")
+    __slots__ = (
+        "_budget", "_forbid_tags", "_line_offset", "_lines", "_max_depth", "_open", "_problems", "_spans", "_visits"
+    )  # fmt: skip
 
     def __init__(
         self, line_offset: int, node_budget: int, forbid_tags: bool = False, max_depth: int = MAX_DEPTH
@@ -85,6 +87,9 @@ class TreeBuilder:
         self._spans: dict[FieldPath, SpanEntry] = {}
         self._problems: list[StructureProblem] = []
         self._open: set[int] = set()  # ids of the collections being built: the ancestors of the current node
+        # One int object per line number: a key, its value and their ends share a line, and each new int past 256
+        # costs 32 bytes; a quarter of a large file's span memory was copies of the same line numbers.
+        self._lines: dict[int, int] = {}
 
     def build(self, root: Any) -> BuiltDocument:
         stack: list[_Frame] = []
@@ -111,7 +116,9 @@ class TreeBuilder:
     def _marks(self, node: Any) -> tuple[int, int, int, int]:
         start, end = node.start_mark, node.end_mark
         off = self._line_offset
-        return (start.line + off, start.column + 1, end.line + off, end.column + 1)
+        lines = self._lines
+        first, last = start.line + off, end.line + off
+        return (lines.setdefault(first, first), start.column + 1, lines.setdefault(last, last), end.column + 1)
 
     def span(self, node: Any) -> Span:
         return Span(*self._marks(node))
