@@ -60,6 +60,8 @@ class CommandLine:
 
 @dataclass
 class Resolved:
+    """The run's settings and the command's own choices (format, fail level), with what did nothing."""
+
     settings: LintSettings
     fail_on: str = "error"
     output_format: str = "text"  # the configuration's format: what a run without -f reports in

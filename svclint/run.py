@@ -38,6 +38,8 @@ class ConfigError(Exception):
 
 @dataclass
 class LintSettings:
+    """What one run reads and checks, and how: the command line and configuration, resolved."""
+
     paths: Sequence[str]
     context: Sequence[str] = ()
     stdin_filename: str | None = None
@@ -65,6 +67,8 @@ FIREWALL_RULES = ("SVC401", "SVC402", "SVC403", "SVC404", "SVC405")
 
 @dataclass
 class RunStats:
+    """What the reported files held: the counts of the summary line."""
+
     files: int = 0
     documents: int = 0
     built: int = 0
@@ -87,6 +91,8 @@ class RunStats:
 
 @dataclass
 class RunResult:
+    """A run's findings, the rules that ran, and what the summary says about them."""
+
     findings: list[Finding]
     rules: list[ActiveRule]
     stats: RunStats
@@ -254,6 +260,8 @@ def _unused_findings(problems: Iterable[tuple[Directive, str]], active: ActiveRu
 
 @dataclass
 class _Exported:
+    """What the --firewall-rules files hold: objects for the inventory and rules for the model."""
+
     resources: list[Resource] = field(default_factory=list)
     rules: list[FirewallRule] = field(default_factory=list)
 
