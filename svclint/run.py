@@ -23,8 +23,7 @@ from svclint.model import Finding, Severity
 from svclint.parallel import Progress, run_files
 from svclint.parsing.depth import with_nesting_headroom
 from svclint.parsing.loader import FileStats, LoadOptions
-from svclint.relocate import into_run
-from svclint.relocate import points_into as _points_into
+from svclint.relocate import into_run, points_into
 from svclint.sources import collect, source_key
 from svclint.suppress import Directive, SuppressionStats, apply_suppressions, collect_directives, unused
 
@@ -205,7 +204,7 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
         if resource.reported:
             findings.extend(engine.check(resource))
         elif settings.context:
-            findings.extend(f for f in engine.check(resource) if _points_into(f, in_run))
+            findings.extend(f for f in engine.check(resource) if points_into(f, in_run))
 
     suppression_stats = SuppressionStats()
     findings = apply_suppressions(findings, directives, suppression_stats)
