@@ -19,6 +19,7 @@ from typing import Any
 from svclint.bounded_read import TooLargeError
 from svclint.document import Document, Resource, get_in
 from svclint.engine.evaluate import ActiveRule, Engine
+from svclint.envsubst import Placeholders, fill_defaults, placeholder_note, without_hidden
 from svclint.inventory import Inventory
 from svclint.model import FieldPath, Finding, Location
 from svclint.parsing.build import StructureProblem
@@ -65,8 +66,15 @@ def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = 
     is_patch = bool(job.patches) and os.path.abspath(loaded.path) in job.patches
     if is_patch:  # kustomize patches may leave the type to their `target:`
         loaded.problems = [p for p in loaded.problems if p.code != "missing-type-info"]
+    placeholders: dict[int, Placeholders] = {}
     for resource in loaded.resources:
         resource.reported = reported
+        found = fill_defaults(resource)
+        if found.first is not None:
+            placeholders[id(resource)] = found
+            note = placeholder_note(resource, found)
+            if note is not None and not any(p.code == note.code for p in loaded.problems):
+                loaded.problems.append(note)  # once per file
         if is_patch or has_patch_directives(resource.data):
             resource.partial = True
             remove_patch_directives(resource.data)
@@ -78,7 +86,9 @@ def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = 
         result.findings.extend(input_findings(loaded, job.input_rules))
         engine = Engine(job.local, Inventory(), job.params)
         for resource in loaded.resources:
-            result.findings.extend(engine.check(resource))
+            findings = engine.check(resource)
+            unknown = placeholders.get(id(resource))
+            result.findings.extend(findings if unknown is None else without_hidden(findings, unknown))
     # Context files' suppressions too: their objects' cross-resource findings may be reported (run.py).
     result.comments = loaded.comments
     result.annotated = [r for r in loaded.resources if _has_ignore_annotation(r)]
