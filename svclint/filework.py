@@ -26,13 +26,15 @@ from svclint.parsing.build import StructureProblem
 from svclint.parsing.loader import DirectiveComment, FileStats, LoadedFile, LoadOptions, load_bytes, too_large
 from svclint.partial import has_patch_directives, looks_like_fragment, remove_patch_directives
 from svclint.respan import FileOrigin
+from svclint.routing import ROUTE_KINDS
 from svclint.sources import Source
 
 WORKLOAD_KINDS = frozenset(
     {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
      "Rollout", "DeploymentConfig"}
 )  # fmt: skip
-WHOLE_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall"})
+# Gateway API routes are kept whole for their backendRefs: a route in front of a Service changes the advice.
+WHOLE_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall", *ROUTE_KINDS})
 
 
 @dataclass(slots=True)

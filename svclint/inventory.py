@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from svclint.document import Resource
+from svclint.kustomized import KustomizedNamespaces
 from svclint.model import FieldPath
+from svclint.routing import BackendUse, backend_uses, is_gateway_api, is_route
 
 if TYPE_CHECKING:
     from svclint.firewall.model import FirewallModel
@@ -103,6 +105,10 @@ class PodTemplate:
     def describe(self) -> str:
         return f"{self.resource.kind} {self.resource.namespace}/{self.resource.name}"
 
+    def own_labels(self) -> dict[str, Any]:
+        """The workload's own metadata.labels (which a Service does not select by)."""
+        return _own_labels(self.resource)
+
     def selected_by(self, selector: Mapping[str, Any]) -> bool:
         """Whether the selector matches this template's pods, with the labels controllers add to them."""
         for key, value in selector.items():
@@ -170,13 +176,31 @@ class Inventory:
     # Every definition of each Service: alternative overlays or samples may define the same one twice.
     services: dict[str, dict[str, list[Resource]]] = field(default_factory=lambda: defaultdict(dict))
     ingresses: list[Resource] = field(default_factory=list)
+    # Objects whose controller makes pods and Services named and labelled after them: operators' custom
+    # resources and Gateways.
     custom_resources: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
+    # The Ingresses and routes that send traffic to each Service, by (namespace, Service name).
+    backends: dict[tuple[str, str], list[BackendUse]] = field(default_factory=lambda: defaultdict(list))
     nodeport_claims: dict[int, list[NodePortClaim]] = field(default_factory=lambda: defaultdict(list))
     firewall_resources: list[Resource] = field(default_factory=list)
     partial_view: bool = False  # only some files are in view (pre-commit without context)
+    kustomized: KustomizedNamespaces = field(default_factory=KustomizedNamespaces)
     firewall: FirewallModel | None = None  # the run's firewall rules, when firewall checks are on
     # Pod templates by namespace and (label, value), and answers already given: many rules ask the same thing.
     _by_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
+    # The same across namespaces, and by the workloads' own metadata.labels; the label keys each namespace's
+    # pod templates use; templates by file and by folder: the diagnosis of a selector that matches
+    # nothing asks these, so that its cost does not grow with the number of workloads.
+    _by_label_anywhere: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict, repr=False)
+    _by_own_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
+    _keys: dict[str, set[str]] = field(default_factory=dict, repr=False)
+    _by_file: dict[str, dict[str, list[PodTemplate]]] = field(default_factory=dict, repr=False)
+    _by_folder: dict[str, dict[str, list[PodTemplate]]] = field(default_factory=dict, repr=False)
+    _by_port_name: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
+    _by_name: dict[str, dict[str, list[PodTemplate]]] = field(default_factory=dict, repr=False)
+    # Operators' objects of every namespace by name and by label.
+    _owners_by_name: dict[str, list[Resource]] = field(default_factory=dict, repr=False)
+    _owners_by_label: dict[tuple[str, str], list[Resource]] = field(default_factory=dict, repr=False)
     _matches: dict[tuple[Any, ...], list[PodTemplate]] = field(default_factory=dict, repr=False)
     _definitions: dict[tuple[Any, ...], _Definitions] = field(default_factory=dict, repr=False)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # answers functions share
@@ -186,12 +210,44 @@ class Inventory:
         self._by_label = {}
         self._matches = {}
         self._definitions = {}
-        for namespace, templates in self.templates.items():
+        anywhere: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
+        for namespace in sorted(self.templates):
             postings: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
-            for template in templates:
+            own: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
+            by_file: dict[str, list[PodTemplate]] = defaultdict(list)
+            by_folder: dict[str, list[PodTemplate]] = defaultdict(list)
+            by_port_name: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
+            by_name: dict[str, list[PodTemplate]] = defaultdict(list)
+            for template in self.templates[namespace]:
+                by_name[template.resource.name].append(template)
+                for name, protocol in {(p.name, p.protocol) for p in template.ports if p.name}:
+                    by_port_name[(name, protocol)].append(template)
                 for key, value in template.labels.items():
                     postings[(key, _label_text(value))].append(template)
+                    anywhere[(key, _label_text(value))].append(template)
+                for key, value in template.own_labels().items():
+                    own[(key, _label_text(value))].append(template)
+                by_file[template.resource.path].append(template)
+                by_folder[template.folder].append(template)
             self._by_label[namespace] = postings
+            self._by_own_label[namespace] = own
+            self._keys[namespace] = {key for key, _ in postings}
+            self._by_file[namespace] = by_file
+            self._by_folder[namespace] = by_folder
+            self._by_port_name[namespace] = by_port_name
+            self._by_name[namespace] = by_name
+        self._by_label_anywhere = anywhere
+        owners_by_name: dict[str, list[Resource]] = defaultdict(list)
+        by_label: dict[tuple[str, str], list[Resource]] = defaultdict(list)
+        for namespace in sorted(self.custom_resources):
+            for owner in self.custom_resources[namespace]:
+                owners_by_name[owner.name].append(owner)
+                metadata = owner.data.get("metadata")
+                labels = metadata.get("labels") if isinstance(metadata, dict) else None
+                for key, value in labels.items() if isinstance(labels, dict) else ():
+                    by_label[(key, _label_text(value))].append(owner)
+        self._owners_by_name = owners_by_name
+        self._owners_by_label = by_label
 
     def _candidates(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
         templates = self.templates.get(namespace, [])
@@ -201,6 +257,12 @@ class Inventory:
         if postings is None:
             return list(templates)
         return min((postings.get((k, _label_text(v)), []) for k, v in selector.items()), key=len)
+
+    def namespace_known(self, resource: Resource) -> bool:
+        """Whether the object's namespace is the one its manifest names: given, and not set by a kustomization."""
+        metadata = resource.data.get("metadata")
+        given = isinstance(metadata, dict) and bool(metadata.get("namespace"))
+        return given and not self.kustomized.covers(resource.path)
 
     def has_workloads(self, namespace: str) -> bool:
         return bool(self.templates.get(namespace))
@@ -222,12 +284,51 @@ class Inventory:
         return definitions.nearest(near)
 
     def matching_elsewhere(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
-        return [
-            template
-            for other in sorted(self.templates)
-            if other != namespace
-            for template in self.matching_templates(other, selector)
-        ]
+        """Pod templates of other namespaces that the selector matches, by namespace."""
+        if not selector or any(key in AUTOMATIC_LABELS for key in selector):
+            candidates = [t for other in sorted(self.templates) for t in self.templates[other]]
+        else:
+            candidates = min(
+                (self._by_label_anywhere.get((k, _label_text(v)), []) for k, v in selector.items()), key=len
+            )
+        return [t for t in candidates if t.resource.namespace != namespace and t.selected_by(selector)]
+
+    def labelled_itself(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
+        """Workloads of the namespace whose own metadata.labels (not their pods') the selector matches."""
+        postings = self._by_own_label.get(namespace, {})
+        if not selector:
+            return []
+        candidates = min((postings.get((k, _label_text(v)), []) for k, v in selector.items()), key=len)
+        return [t for t in candidates if t.template_path and selects(selector, t.own_labels())]
+
+    def declaring_port(self, namespace: str, name: str, protocol: str) -> list[PodTemplate]:
+        """Pod templates of the namespace with a container port of that name and protocol."""
+        return self._by_port_name.get(namespace, {}).get((name, protocol), [])
+
+    def workloads_named(self, namespace: str, name: str) -> list[PodTemplate]:
+        return self._by_name.get(namespace, {}).get(name, [])
+
+    def owners_named(self, name: str) -> list[Resource]:
+        """Operators' objects (custom resources, Gateways) of that name, in any namespace."""
+        return self._owners_by_name.get(name, [])
+
+    def owners_labelled(self, selector: Mapping[str, Any]) -> list[Resource]:
+        """Operators' objects, in any namespace, whose own labels the selector matches."""
+        if not selector:
+            return []
+        candidates = min((self._owners_by_label.get((k, _label_text(v)), []) for k, v in selector.items()), key=len)
+        return [owner for owner in candidates if selects(selector, _own_labels(owner))]
+
+    def label_keys(self, namespace: str) -> set[str]:
+        """The label keys that some pod template of the namespace sets."""
+        return self._keys.get(namespace, set())
+
+    def near_templates(self, namespace: str, path: str) -> list[PodTemplate]:
+        """The namespace's pod templates nearest to a file: those in the file, else in its folder, else all."""
+        same_file = self._by_file.get(namespace, {}).get(path)
+        if same_file:
+            return same_file
+        return self._by_folder.get(namespace, {}).get(os.path.dirname(path)) or self.templates.get(namespace, [])
 
     def service(self, namespace: str, name: str) -> Resource | None:
         candidates = self.services.get(namespace, {}).get(name)
@@ -243,6 +344,20 @@ class Inventory:
             candidates,
             key=lambda c: (c.path != path, os.path.dirname(c.path) != folder),
         )
+
+
+def nearest_scope(matched: list[PodTemplate], path: str) -> list[PodTemplate]:
+    """The selected templates a Service's author meant: those in its own file, else its folder, else all.
+
+    All-in-one manifests (an install file, a sample) define a Service with its workloads; other files that
+    happen to match the labels are often alternatives (provider variants) or unrelated projects.
+    """
+    same_file = [t for t in matched if t.resource.path == path]
+    if same_file:
+        return same_file
+    folder = os.path.dirname(path)
+    same_folder = [t for t in matched if os.path.dirname(t.resource.path) == folder]
+    return same_folder or matched
 
 
 class _Definitions:
@@ -283,6 +398,12 @@ def selects(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
     return True
 
 
+def _own_labels(resource: Resource) -> dict[str, Any]:
+    metadata = resource.data.get("metadata")
+    labels = metadata.get("labels") if isinstance(metadata, dict) else None
+    return labels if isinstance(labels, dict) else {}
+
+
 def _label_text(value: Any) -> str:
     if value is True:
         return "true"
@@ -291,8 +412,13 @@ def _label_text(value: Any) -> str:
     return "" if value is None else str(value)
 
 
-def build_inventory(resources: Iterable[Resource], partial_view: bool = False) -> Inventory:
-    inventory = Inventory(partial_view=partial_view)
+def build_inventory(
+    resources: Iterable[Resource],
+    partial_view: bool = False,
+    kustomizations: Iterable[tuple[str, dict[str, Any]]] = (),
+) -> Inventory:
+    """The index of a run's objects; `kustomizations` are (file, document) of the run's kustomization files."""
+    inventory = Inventory(partial_view=partial_view, kustomized=KustomizedNamespaces(kustomizations))
     scaled: dict[tuple[str, str, str], int] = {}
     patches: list[Resource] = []
     for resource in resources:
@@ -309,11 +435,14 @@ def build_inventory(resources: Iterable[Resource], partial_view: bool = False) -
             _add_claims(inventory, resource)
         elif kind == "Ingress":
             inventory.ingresses.append(resource)
+            _add_backends(inventory, resource)
         elif kind == "HorizontalPodAutoscaler":
             _note_autoscaler(resource, scaled)
         elif kind == "ComputeFirewall":
             inventory.firewall_resources.append(resource)
-        elif is_custom_resource(resource):
+        elif is_route(resource):
+            _add_backends(inventory, resource)
+        elif is_custom_resource(resource) or (kind == "Gateway" and is_gateway_api(resource)):
             inventory.custom_resources[resource.namespace].append(resource)
     for claims in inventory.nodeport_claims.values():
         claims.sort(key=lambda claim: claim.order)
@@ -325,6 +454,11 @@ def build_inventory(resources: Iterable[Resource], partial_view: bool = False) -
             if key in scaled:
                 template.replicas = scaled[key]
     return inventory
+
+
+def _add_backends(inventory: Inventory, resource: Resource) -> None:
+    for use in backend_uses(resource):
+        inventory.backends[(use.namespace, use.service)].append(use)
 
 
 def is_custom_resource(resource: Resource) -> bool:

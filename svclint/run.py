@@ -6,7 +6,7 @@ import os
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from svclint.bounded_read import FileReadError, read_regular_file
 from svclint.document import Resource
@@ -180,9 +180,11 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     stats = RunStats()
     findings: list[Finding] = []
     kept: list[Resource] = []
+    kustomizations: list[tuple[str, dict[str, Any]]] = []
     for result in results:
         findings.extend(result.findings)
         kept.extend(result.kept)
+        kustomizations.extend((result.path, document) for document in result.kustomizations)
         if result.reported:
             stats.add(result.stats)
     rule_ids = {key: rule.id for rule in all_rules for key in (rule.id, rule.name)}
@@ -196,7 +198,7 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     exported = _load_firewall_files(settings.firewall_files)
     kept.extend(exported.resources)
     partial_view = not settings.context and any(p == "-" or not os.path.isdir(p) for p in settings.paths)
-    inventory = build_inventory(kept, partial_view=partial_view)
+    inventory = build_inventory(kept, partial_view=partial_view, kustomizations=kustomizations)
     if any(a.rule.function is not None and a.rule.function.needs_firewall for a in cross):
         inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
     engine = Engine(cross, inventory, variables)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from typing import Any
 
 from svclint.document import Resource
+from svclint.evidence import service_maker
 from svclint.functions.base import CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.functions.values import is_integer
-from svclint.inventory import ContainerPort, PodTemplate
+from svclint.inventory import ContainerPort, PodTemplate, nearest_scope
 from svclint.model import format_field_path
+from svclint.routing import backend_reference
 
 GCE_CLASSES = frozenset({"gce", "gce-internal"})
 NEG_ANNOTATION = "cloud.google.com/neg"
@@ -60,20 +61,6 @@ class TargetPortDeclared(CheckFunction):
                 yield from _named(wanted, protocol, matched, path)
         elif isinstance(wanted, int) and not isinstance(wanted, bool):
             yield from _numeric(wanted, protocol, matched, path)
-
-
-def nearest_scope(matched: list[PodTemplate], path: str) -> list[PodTemplate]:
-    """The selected templates a Service's author meant: those in its own file, else its folder, else all.
-
-    All-in-one manifests (an install file, a sample) define a Service with its workloads; other files that
-    happen to match the labels are often alternatives (provider variants) or unrelated projects.
-    """
-    same_file = [t for t in matched if t.resource.path == path]
-    if same_file:
-        return same_file
-    folder = os.path.dirname(path)
-    same_folder = [t for t in matched if os.path.dirname(t.resource.path) == folder]
-    return same_folder or matched
 
 
 def _named(name: str, protocol: str, matched: list[PodTemplate], path: tuple[Any, ...]) -> Iterable[Violation]:
@@ -184,9 +171,10 @@ class IngressBackend(CheckFunction):
     description = (
         "For an Ingress backend (networking.k8s.io/v1 `service: {name, port}` or v1beta1 "
         "`serviceName`/`servicePort`): `check: service`, the Service exists in the Ingress's namespace (silent when "
-        "the run holds no Service there); `check: port`, that Service has the port, by number or by name; `check: "
-        "neg`, on the gce and gce-internal ingress classes a ClusterIP backend has the cloud.google.com/neg "
-        "annotation (container-native load balancing)."
+        "the run holds no Service there, or an operator's object or Gateway of that namespace is named like the "
+        "Service, `<name>` or `<name>-...`: its controller makes it); `check: port`, that Service has the port, by "
+        "number or by name; `check: neg`, on the gce and gce-internal ingress classes a ClusterIP backend has the "
+        "cloud.google.com/neg annotation (container-native load balancing)."
     )
     options_schema = {
         "type": "object",
@@ -211,6 +199,8 @@ class IngressBackend(CheckFunction):
         if check == "service":
             if service is not None or not inventory.services.get(namespace):
                 return
+            if service_maker(inventory, namespace, name) is not None:
+                return  # an operator or Gateway controller makes it
             elsewhere = [ns for ns, services in sorted(inventory.services.items()) if name in services]
             reason = f"no Service {name} in namespace {namespace}"
             related: tuple[Related, ...] = ()
@@ -265,24 +255,6 @@ def _show(port: Any) -> str:
     return "" if port is None else str(port)
 
 
-def backend_reference(backend: Any) -> tuple[str, Any, tuple[str, ...], tuple[str, ...]] | None:
-    """(service name, port number or name, path to the name, path to the port) of a backend, or None."""
-    if not isinstance(backend, dict):
-        return None
-    service = backend.get("service")
-    if isinstance(service, dict) and isinstance(service.get("name"), str):
-        port = service.get("port")
-        if isinstance(port, dict):
-            if port.get("number") is not None:
-                return service["name"], port["number"], ("service", "name"), ("service", "port", "number")
-            if port.get("name") is not None:
-                return service["name"], port["name"], ("service", "name"), ("service", "port", "name")
-        return service["name"], None, ("service", "name"), ("service", "port")
-    if isinstance(backend.get("serviceName"), str):  # extensions/v1beta1 and networking.k8s.io/v1beta1
-        return backend["serviceName"], backend.get("servicePort"), ("serviceName",), ("servicePort",)
-    return None
-
-
 def ingress_class(ingress: Resource) -> str | None:
     """The class from spec.ingressClassName or the older kubernetes.io/ingress.class annotation."""
     name = ingress.get(("spec", "ingressClassName"))
@@ -294,3 +266,28 @@ def ingress_class(ingress: Resource) -> str | None:
         if isinstance(value, str):
             return value
     return None
+
+
+@register
+class NotBehindEntryPoint(CheckFunction):
+    name = "notBehindEntryPoint"
+    description = (
+        "The value (a Service's spec.type) is one of `values`, and no Ingress backend or Gateway API route "
+        "backendRef of the run names the Service: a Service that already sits behind such an entry point (a NodePort "
+        "behind a GCE Ingress without container-native load balancing, say) is not reached by clients directly."
+    )
+    options_schema = {
+        "type": "object",
+        "properties": {"values": {"type": "array", "items": {"type": "string"}, "minItems": 1}},
+        "required": ["values"],
+        "additionalProperties": False,
+    }
+    needs_inventory = True
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        if target.value not in options["values"]:
+            return
+        service = context.resource
+        if context.inventory.backends.get((service.namespace, service.name)):
+            return
+        yield Violation()

@@ -7,12 +7,16 @@ from dataclasses import dataclass
 from typing import Any
 
 from svclint.document import Resource
+from svclint.evidence import indirect_evidence, operator_object
 from svclint.functions.base import CheckContext, CheckFunction, Related, Target, Violation, register
-from svclint.inventory import Inventory, PodTemplate, is_custom_resource, selects
+from svclint.inventory import Inventory, PodTemplate, nearest_scope
 from svclint.model import FieldPath
 from svclint.similarity import edit_distance, near
 
 SELECTOR_PATH: FieldPath = ("spec", "selector")
+# The closest-label hint compares the selector with at most this many pod templates, the nearest first: a
+# hint, whose cost must not grow with the size of the repository.
+HINT_LIMIT = 256
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,11 +31,20 @@ class SelectedPods(CheckFunction):
     description = (
         "Looks up the pod templates the Service's spec.selector matches in its namespace. `expect: pods` wants at "
         "least one; `running` wants one with replicas above zero; `spread` wants pods on more than one node "
-        "(a DaemonSet, or two replicas or more). Silent when the run holds no workload in the namespace."
+        "(a DaemonSet, or two replicas or more). Silent when the run holds no workload in the namespace, unless "
+        "pod templates in other namespaces (with metadata.namespace set) carry the selector's labels. Silent when "
+        "an operator's object in the namespace is labelled like the selector or named by one of its values. "
+        "`evidence: direct` (the default) reports only what the manifests prove; `evidence: indirect` reports, "
+        "instead, a selector that matches nothing but has indirect evidence of its pods: a workload that is the "
+        "only one in the namespace to declare the Service's named targetPort, pods that carry every label but keys "
+        "no manifest sets (labels added at run time), an operator's object in another namespace."
     )
     options_schema = {
         "type": "object",
-        "properties": {"expect": {"enum": ["pods", "running", "spread"]}},
+        "properties": {
+            "expect": {"enum": ["pods", "running", "spread"]},
+            "evidence": {"enum": ["direct", "indirect"]},
+        },
         "required": ["expect"],
         "additionalProperties": False,
     }
@@ -46,16 +59,23 @@ class SelectedPods(CheckFunction):
             return  # no selector: endpoints are managed by hand (or ExternalName)
         inventory = context.inventory
         namespace = service.namespace
-        if not inventory.has_workloads(namespace):
+        present = inventory.has_workloads(namespace)
+        if not present and not _only_elsewhere(inventory, service, selector):
             return  # no evidence either way
-        matched = inventory.matching_templates(namespace, selector, near=service.path)
+        matched = inventory.matching_templates(namespace, selector, near=service.path) if present else []
         selector_related = Related(service, SELECTOR_PATH, "the selector")
         variables: dict[str, Any] = {"selector": _render_selector(selector)}
         expect = options["expect"]
+        indirect_only = options.get("evidence") == "indirect"
         if expect == "spread" and not any(t.replicas is None or t.replicas > 0 for t in matched):
             return  # no pods at all: the selector and traffic-policy rules say so
         if not matched:
-            if _operator_managed(inventory, namespace, selector):
+            if operator_object(inventory, namespace, selector) is not None:
+                return  # its operator makes the pods
+            indirect = indirect_evidence(inventory, service, selector) if present else None
+            if indirect_only or indirect is not None:
+                if indirect_only and indirect is not None:
+                    yield Violation(variables={**variables, "reason": indirect.reason}, related=indirect.related)
                 return
             diagnosis = diagnose(inventory, service, selector)
             yield Violation(
@@ -63,7 +83,7 @@ class SelectedPods(CheckFunction):
                 related=(selector_related, *diagnosis.related) if target.path != SELECTOR_PATH else diagnosis.related,
             )
             return
-        if expect == "pods":
+        if expect == "pods" or indirect_only:
             return
         running = [t for t in matched if t.replicas is None or t.replicas > 0]
         if not running:
@@ -95,32 +115,13 @@ def _replicas_related(template: PodTemplate) -> Related:
     return Related(resource, path or ("metadata", "name"), f"{template.describe()}")
 
 
-def _operator_managed(inventory: Inventory, namespace: str, selector: Mapping[str, Any]) -> bool:
-    """A custom resource that explains the selector: its operator makes the pods.
-
-    Either the custom resource carries the selector's labels, or its name is one of the selector's values:
-    operators label the pods they make with the name of the object they make them for (`prometheus: k8s`,
-    `ray.io/cluster: my-cluster`, `leaderworkerset.sigs.k8s.io/name: vllm`).
-    """
-    key = ("operator", namespace, tuple(sorted((k, str(v)) for k, v in selector.items())))
-    cached = inventory.memo.get(key)
-    if cached is None:
-        cached = inventory.memo[key] = _explained_by_custom_resource(inventory, namespace, selector)
-    return bool(cached)
-
-
-def _explained_by_custom_resource(inventory: Inventory, namespace: str, selector: Mapping[str, Any]) -> bool:
-    values = {str(value) for value in selector.values()}
-    for resource in inventory.custom_resources.get(namespace, ()):
-        if not is_custom_resource(resource):
-            continue
-        metadata = resource.data.get("metadata")
-        labels = metadata.get("labels") if isinstance(metadata, dict) else None
-        if isinstance(labels, dict) and selects(selector, labels):
-            return True
-        if resource.name in values:
-            return True
-    return False
+def _only_elsewhere(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> bool:
+    """Pod templates that carry every label of the selector in another namespace that their manifest names: then
+    a namespace without workloads is evidence, not a gap in the view. Not when a kustomization of the run sets
+    the Service's namespace: where it runs is not in its manifest."""
+    if inventory.kustomized.covers(service.path):
+        return False
+    return any(inventory.namespace_known(t.resource) for t in inventory.matching_elsewhere(service.namespace, selector))
 
 
 def diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Diagnosis:
@@ -128,6 +129,7 @@ def diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, Any
     key = (
         "diagnose",
         service.namespace,
+        service.path,
         _namespace_note(service),
         tuple(sorted((k, str(v)) for k, v in selector.items())),
     )
@@ -141,28 +143,27 @@ def diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, Any
 def _diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Diagnosis:
     """The classic slips first, then the closest pod template."""
     namespace = service.namespace
-    for template in inventory.templates.get(namespace, ()):
-        metadata = template.resource.data.get("metadata")
-        own_labels = metadata.get("labels") if isinstance(metadata, dict) else None
-        if template.template_path and isinstance(own_labels, dict) and selects(selector, own_labels):
-            return Diagnosis(
-                f"it matches the metadata.labels of {template.describe()}, but a Service selects pods, "
-                f"whose labels come from {_dotted(template.labels_path)}",
-                (
-                    Related(template.resource, ("metadata", "labels"), f"labels of {template.describe()} itself"),
-                    Related(template.resource, template.labels_path, "the pod template's labels"),
-                ),
-            )
+    for template in inventory.labelled_itself(namespace, selector)[:1]:
+        return Diagnosis(
+            f"it matches the metadata.labels of {template.describe()}, but a Service selects pods, "
+            f"whose labels come from {_dotted(template.labels_path)}",
+            (
+                Related(template.resource, ("metadata", "labels"), f"labels of {template.describe()} itself"),
+                Related(template.resource, template.labels_path, "the pod template's labels"),
+            ),
+        )
     elsewhere = inventory.matching_elsewhere(namespace, selector)
     if elsewhere:
-        other = elsewhere[0]
+        other = nearest_scope(elsewhere, service.path)[0]
         where = _namespace_note(service)
+        namespaces = sorted({t.resource.namespace for t in elsewhere})
+        also = f" (pods of namespaces {', '.join(namespaces)} match it)" if len(namespaces) > 1 else ""
         return Diagnosis(
             f"no pod template in namespace {namespace}{where} matches it; {other.describe()} in namespace "
-            f"{other.resource.namespace} does, but a Service selects pods in its own namespace only",
+            f"{other.resource.namespace} does{also}, but a Service selects pods in its own namespace only",
             (Related(other.resource, other.labels_path, f"pod labels of {other.describe()}"),),
         )
-    near = _closest(inventory.templates.get(namespace, ()), selector)
+    near = _closest(inventory.near_templates(namespace, service.path)[:HINT_LIMIT], selector)
     if near is not None:
         template, key, label_key = near
         have = template.labels.get(label_key)
@@ -177,10 +178,12 @@ def _diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, An
 
 
 def _namespace_note(service: Resource) -> str:
-    metadata = service.data.get("metadata")
-    if isinstance(metadata, dict) and metadata.get("namespace"):
-        return ""
-    return " (no metadata.namespace: default assumed)"
+    return "" if _namespace_given(service) else " (no metadata.namespace: default assumed)"
+
+
+def _namespace_given(resource: Resource) -> bool:
+    metadata = resource.data.get("metadata")
+    return isinstance(metadata, dict) and bool(metadata.get("namespace"))
 
 
 def _closest(templates: Iterable[PodTemplate], selector: Mapping[str, Any]) -> tuple[PodTemplate, str, str] | None:
