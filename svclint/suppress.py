@@ -132,8 +132,9 @@ def apply_suppressions(
     findings: Sequence[Finding], directives: Sequence[Directive], stats: SuppressionStats
 ) -> list[Finding]:
     out = []
+    index = _DirectiveIndex(directives)
     for finding in findings:
-        directive = next((d for d in directives if d.covers(finding)), None)
+        directive = index.first_covering(finding)
         if directive is None:
             out.append(finding)
             continue
@@ -145,6 +146,41 @@ def apply_suppressions(
         origin = f"{directive.origin} at {directive.location.path}:{directive.location.span.start_line}"
         out.append(finding.suppressed(Suppression("inSource", justification, origin)))
     return out
+
+
+class _DirectiveIndex:
+    """The first directive (in the order written) that covers a finding, in a few lookups.
+
+    Every directive covers what one or more keys name: a file, what it covers there (a line, the whole file or
+    one object) and a rule (None: every rule). All the directives under one key cover the same findings, so only
+    the first is kept: a flood of identical comments costs no more per finding than one comment.
+    """
+
+    def __init__(self, directives: Sequence[Directive]) -> None:
+        self._first: dict[tuple[str, object, str | None], tuple[int, Directive]] = {}
+        for order, directive in enumerate(directives):
+            rules: Iterable[str | None] = (None,) if directive.rules is None else directive.rules
+            for scope in _scopes(directive):
+                for rule in rules:
+                    self._first.setdefault((directive.file, scope, rule), (order, directive))
+
+    def first_covering(self, finding: Finding) -> Directive | None:
+        path, rule = finding.location.path, finding.rule_id
+        best: tuple[int, Directive] | None = None
+        for scope in (("line", finding.location.span.start_line), ("file",), ("resource", finding.resource)):
+            for key_rule in (rule, None):
+                found = self._first.get((path, scope, key_rule))
+                if found is not None and (best is None or found[0] < best[0]):
+                    best = found
+        return best[1] if best is not None else None
+
+
+def _scopes(directive: Directive) -> list[object]:
+    if directive.resource is not None:
+        return [("resource", directive.resource)]
+    if directive.lines is None:
+        return [("file",)]
+    return [("line", line) for line in directive.lines]
 
 
 def unused(directives: Sequence[Directive], active: frozenset[str]) -> list[tuple[Directive, str]]:

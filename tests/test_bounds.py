@@ -8,10 +8,12 @@ multi-document files.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from conftest import builtin_rules, by_rule, run_files
+from svclint.model import Finding
 from svclint.parsing.depth import MAX_DEPTH
 
 ALL_RULES = tuple(rule.id for rule in builtin_rules())
@@ -90,3 +92,69 @@ def test_nesting_at_the_limit_is_linted_and_one_past_it_is_refused(tmp_path: Pat
     line, column = past.location.span.start_line, past.location.span.start_col
     deepest = files["past.yaml"].splitlines()[line - 1][column - 1 :]
     assert deepest.startswith(("[]", "{a: 1}", "a: 1"))
+
+
+# --- Suppression comment floods --------------------------------------------------------------------------------
+
+
+def test_a_flood_of_suppression_comments_costs_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from svclint.parsing import loader
+    from svclint.suppress import Directive
+
+    flood = 2000
+    line_reads = 0
+    real_lines = loader.yaml_lines
+
+    class CountingLines(list[str]):
+        def __getitem__(self, index: Any) -> Any:
+            nonlocal line_reads
+            line_reads += 1
+            return super().__getitem__(index)
+
+    monkeypatch.setattr(loader, "yaml_lines", lambda text: CountingLines(real_lines(text)))
+    checks = 0
+    real_covers = Directive.covers
+
+    def counting_covers(self: Directive, finding: Finding) -> bool:
+        nonlocal checks
+        checks += 1
+        return real_covers(self, finding)
+
+    monkeypatch.setattr(Directive, "covers", counting_covers)
+    head, last = NODEPORT.rstrip("\n").rsplit("\n", 1)
+    text = head + "\n" + "    # svclint: ignore[SVC101] flood\n" * flood + last + "\n"
+    result = run_files(tmp_path, {"flood.yaml": text})
+    # Each line is looked at a bounded number of times, and no finding is compared with every directive.
+    assert line_reads <= 2 * text.count("\n")
+    assert checks <= len(result.findings)
+    [suppressed] = [f for f in result.findings if f.suppression is not None]
+    assert suppressed.rule_id == "SVC101" and suppressed.location.span.start_line == flood + 9
+    unused = by_rule(result.findings, "SVC009")
+    assert len(unused) == flood - 1 and unused[0].location.span.start_line == 10
+
+
+# --- Line breaks that only libyaml counts ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u2029", "\u0085"])
+def test_line_separators_inside_strings_keep_lines_and_suppressions(tmp_path: Path, separator: str) -> None:
+    text = (
+        "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n"
+        f'    note: "one{separator}two"\nspec:\n  type: NodePort\n  ports:\n  - name: a\n    port: 80\n'
+        "    # svclint: ignore[SVC101] a test cluster\n    nodePort: 29999\n  - name: b\n    port: 81\n"
+        "    nodePort: 29998\n"
+    )
+    result = run_files(tmp_path, {"sep.yaml": text}, disable=("SVC308",))
+    findings = [
+        (f.rule_id, f.location.span.start_line, f.location.span.start_col, f.suppression is not None)
+        for f in result.findings
+    ]
+    assert findings == [("SVC101", 13, 15, True), ("SVC101", 16, 15, False)]
+
+
+@pytest.mark.parametrize("separator", ["\u2028", "\u0085"])
+def test_line_separators_keep_syntax_error_positions(tmp_path: Path, separator: str) -> None:
+    text = f'apiVersion: v1\nkind: Service\nmetadata:\n  name: "a{separator}b"\n  labels: a: b\nspec: {{}}\n'
+    [error] = by_rule(run_files(tmp_path, {"bad.yaml": text}).findings, "SVC001")
+    assert (error.location.span.start_line, error.location.span.start_col) == (5, 12)
+    assert "mapping values are not allowed" in error.message

@@ -15,6 +15,7 @@ from _ruamel_yaml import MappingNode, ScalarNode, SequenceNode
 
 from svclint.model import FieldPath, Span
 from svclint.parsing.depth import MAX_DEPTH
+from svclint.parsing.lines import LineIndex
 from svclint.parsing.resolve import key_to_string, resolve_plain, resolve_tagged
 
 SCALAR, MAPPING, SEQUENCE = 0, 1, 2
@@ -73,13 +74,29 @@ class TreeBuilder:
     """
 
     __slots__ = (
-        "_budget", "_forbid_tags", "_line_offset", "_lines", "_max_depth", "_open", "_problems", "_spans", "_visits"
-    )  # fmt: skip
+        "_budget",
+        "_forbid_tags",
+        "_line_index",
+        "_line_offset",
+        "_lines",
+        "_max_depth",
+        "_open",
+        "_problems",
+        "_spans",
+        "_visits",
+    )
 
     def __init__(
-        self, line_offset: int, node_budget: int, forbid_tags: bool = False, max_depth: int = MAX_DEPTH
+        self,
+        line_offset: int,
+        node_budget: int,
+        forbid_tags: bool = False,
+        max_depth: int = MAX_DEPTH,
+        line_index: LineIndex | None = None,
     ) -> None:
         self._line_offset = line_offset + 1  # marks are 0-based
+        # Set when the text holds line breaks that libyaml counts and YAML 1.2 does not (see lines.py).
+        self._line_index = line_index
         self._budget = node_budget
         self._forbid_tags = forbid_tags  # rule and configuration files: data only, no `!!python/...`
         self._max_depth = max_depth
@@ -117,6 +134,11 @@ class TreeBuilder:
         start, end = node.start_mark, node.end_mark
         off = self._line_offset
         lines = self._lines
+        if self._line_index is not None:
+            start_line, start_col = self._line_index.position(start.index)
+            end_line, end_col = self._line_index.position(end.index)
+            first, last = start_line + off, end_line + off
+            return (lines.setdefault(first, first), start_col + 1, lines.setdefault(last, last), end_col + 1)
         first, last = start.line + off, end.line + off
         return (lines.setdefault(first, first), start.column + 1, lines.setdefault(last, last), end.column + 1)
 

@@ -30,6 +30,7 @@ from svclint.parsing.chunks import Chunk, has_content, split_documents
 from svclint.parsing.decode import Decoded, decode
 from svclint.parsing.depth import MAX_DEPTH
 from svclint.parsing.fallback import MAX_CONFIRM_CHARS, PURE_PARSER_LIMITS, PureComposer, WithoutResolver
+from svclint.parsing.lines import LineIndex, needs_line_index, yaml_lines
 
 # Limits that keep hostile input bounded in time and memory (see docs/input.md).
 MAX_FLOW_DEPTH = MAX_DEPTH
@@ -185,12 +186,13 @@ def _compose(
     """Build the chunk's documents until the end or the first syntax error: (next index, the error)."""
     budget = 2 * len(chunk.text) + 10_000
     composer = None
+    line_index = LineIndex(chunk.text) if needs_line_index(chunk.text) else None
     try:
         composer = parser(chunk.text)  # the pure parser's reader checks the characters here
         while composer.check_node():
             node = composer.get_node()
             loaded.stats.documents += 1
-            _add_document(loaded, node, chunk, index, budget, options)
+            _add_document(loaded, node, chunk, index, budget, options, line_index)
             index += 1
     except (YAMLError, ValueError) as err:
         return index, err
@@ -230,8 +232,16 @@ def syntax_error(text: str) -> Exception | None:
     return None
 
 
-def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budget: int, options: LoadOptions) -> None:
-    builder = TreeBuilder(chunk.first_line, budget, options.forbid_tags)
+def _add_document(
+    loaded: LoadedFile,
+    node: Any,
+    chunk: Chunk,
+    index: int,
+    budget: int,
+    options: LoadOptions,
+    line_index: LineIndex | None,
+) -> None:
+    builder = TreeBuilder(chunk.first_line, budget, options.forbid_tags, line_index=line_index)
     try:
         built = builder.build(node)
     except AliasLimitExceeded:
@@ -255,7 +265,7 @@ def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budge
         )
         return
     except RecursiveAlias as err:
-        loaded.problems.append(_recursive_alias_problem(chunk, builder.span(err.node)))
+        loaded.problems.append(_recursive_alias_problem(chunk, err.node.start_mark.index, builder.span(err.node)))
         return
     loaded.stats.built += 1
     document = Document(loaded.path, index, built.data, built.spans)
@@ -265,11 +275,14 @@ def _add_document(loaded: LoadedFile, node: Any, chunk: Chunk, index: int, budge
         loaded.resources.extend(_resources_of(loaded, document))
 
 
-def _recursive_alias_problem(chunk: Chunk, anchored: Span) -> StructureProblem:
+def _recursive_alias_problem(chunk: Chunk, anchored_at: int, anchored: Span) -> StructureProblem:
     """The alias that refers to a collection it sits in. Aliases have no nodes of their own (an alias is the
     anchored node), so the events of the chunk are read again to find where it is written."""
-    where = _recursive_alias_at(chunk.text, anchored.start_line - chunk.first_line - 1, anchored.start_col - 1)
-    line, col = (where[0] + chunk.first_line + 1, where[1] + 1) if where else (anchored.start_line, anchored.start_col)
+    where = _recursive_alias_at(chunk.text, anchored_at)
+    line, col = anchored.start_line, anchored.start_col
+    if where is not None:
+        line, col = LineIndex(chunk.text).position(where)
+        line, col = line + chunk.first_line + 1, col + 1
     return StructureProblem(
         "invalid-structure",
         "this alias refers to a collection that contains it: the value would be infinite, and kubectl cannot decode it",
@@ -278,8 +291,8 @@ def _recursive_alias_problem(chunk: Chunk, anchored: Span) -> StructureProblem:
     )
 
 
-def _recursive_alias_at(text: str, line: int, column: int) -> tuple[int, int] | None:
-    """0-based line and column of the first alias, after the given place, whose anchor is still open."""
+def _recursive_alias_at(text: str, after: int) -> int | None:
+    """The offset of the first alias, from offset `after` on, whose anchor is still open."""
     parser = CParser(text)
     open_anchors: list[str | None] = []
     try:
@@ -289,10 +302,8 @@ def _recursive_alias_at(text: str, line: int, column: int) -> tuple[int, int] | 
                 open_anchors.append(event.anchor)
             elif isinstance(event, CollectionEndEvent):
                 open_anchors.pop()
-            elif isinstance(event, AliasEvent) and event.anchor in open_anchors:
-                mark = event.start_mark
-                if (mark.line, mark.column) >= (line, column):
-                    return mark.line, mark.column
+            elif isinstance(event, AliasEvent) and event.anchor in open_anchors and event.start_mark.index >= after:
+                return int(event.start_mark.index)
     except (YAMLError, ValueError):  # pragma: no cover - the chunk was composed without error
         return None
     finally:
@@ -380,9 +391,12 @@ def _syntax_problem(err: Exception, chunk: Chunk) -> StructureProblem:
         message = err.problem or "invalid YAML"
         if err.context:
             message = f"{message} ({err.context})"
-        if "tab" in message or _char_at(chunk.text, mark.line, mark.column) == "\t":
+        line, column = mark.line, mark.column
+        if needs_line_index(chunk.text) and getattr(mark, "index", None) is not None:
+            line, column = LineIndex(chunk.text).position(mark.index)
+        if "tab" in message or _char_at(chunk.text, line, column) == "\t":
             message += ": a tab character; YAML does not allow tabs for indentation"
-        line, column = _within(chunk.text, mark.line, mark.column)
+        line, column = _within(chunk.text, line, column)
         return StructureProblem("yaml-syntax", message, Span.point(line + chunk.first_line + 1, column + 1))
     if isinstance(err, ReaderError):
         line, col = _line_col(chunk.text, err.position)
@@ -515,7 +529,8 @@ class DirectiveComment:
 
 
 def directive_comments(text: str) -> list[DirectiveComment]:
-    lines = text.splitlines()
+    """Every `# svclint:` comment, in one pass over the lines (linear however many comments follow each other)."""
+    lines = yaml_lines(text)
     found = []
     for number, line in enumerate(lines, start=1):
         if "svclint:" not in line:
@@ -523,16 +538,28 @@ def directive_comments(text: str) -> list[DirectiveComment]:
         match = _DIRECTIVE.search(line)
         if match is None or not _is_comment(line, match.start()):
             continue
-        target = number
-        if not line[: match.start()].strip():
-            target = next(
-                (n for n in range(number + 1, len(lines) + 1) if lines[n - 1].strip() and not
-                 lines[n - 1].lstrip().startswith("#")),
-                number,
-            )  # fmt: skip
         body = match.group()[1:].strip()
-        found.append(DirectiveComment(number, match.start() + 1, body, target))
+        alone = not line[: match.start()].strip()
+        found.append(DirectiveComment(number, match.start() + 1, body, 0 if alone else number))
+    if any(comment.target_line == 0 for comment in found):
+        following = _next_content_lines(lines)
+        found = [
+            comment if comment.target_line else replace(comment, target_line=following[comment.line] or comment.line)
+            for comment in found
+        ]
     return found
+
+
+def _next_content_lines(lines: list[str]) -> list[int]:
+    """For each 1-based line number, the first later line that is neither blank nor a comment (0: none)."""
+    following = [0] * (len(lines) + 2)
+    upcoming = 0
+    for number in range(len(lines), 0, -1):
+        following[number] = upcoming
+        stripped = lines[number - 1].strip()
+        if stripped and not stripped.startswith("#"):
+            upcoming = number
+    return following
 
 
 def _is_comment(line: str, position: int) -> bool:
