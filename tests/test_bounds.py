@@ -7,16 +7,28 @@ multi-document files.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from conftest import builtin_rules, by_rule, run_files
+from svclint.engine.ruleset import RuleError, load_rule_file
 from svclint.model import Finding
 from svclint.parsing.depth import MAX_DEPTH
 
 ALL_RULES = tuple(rule.id for rule in builtin_rules())
+
+
+def svclint(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """The command line, as CI runs it; the timeout only stops a hang from blocking the suite."""
+    env = {**os.environ, "SVCLINT_CACHE_DIR": str(cwd / ".cache")}
+    command = [sys.executable, "-m", "svclint", "lint", *args]
+    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, timeout=300, check=False)
+
 
 NODEPORT = (
     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: NodePort\n  ports:\n  - port: 80\n"
@@ -158,3 +170,128 @@ def test_line_separators_keep_syntax_error_positions(tmp_path: Path, separator: 
     [error] = by_rule(run_files(tmp_path, {"bad.yaml": text}).findings, "SVC001")
     assert (error.location.span.start_line, error.location.span.start_col) == (5, 12)
     assert "mapping values are not allowed" in error.message
+
+
+# --- Patterns: RE2, linear in the text -------------------------------------------------------------------------
+
+PATTERN_RULE = """\
+id: X001
+name: x-rule
+title: A rule
+severity: warning
+description: d
+remediation: r
+message: "{{value}}"
+given: $.metadata.annotations.note
+match:
+  kinds: [Service]
+  when: [{path: $.metadata.name, matches: "WHEN"}]
+then:
+  function: pattern
+  functionOptions: {notMatch: "PATTERN"}
+examples:
+  valid: ["apiVersion: v1\\nkind: Service\\nmetadata: {name: other}\\n"]
+  invalid: ["apiVersion: v1\\nkind: Service\\nmetadata: {name: web, annotations: {note: aa}}  # <-\\n"]
+"""
+
+
+def pattern_rule(pattern: str, when: str = "^web$") -> str:
+    return PATTERN_RULE.replace("PATTERN", pattern.replace("\\", "\\\\")).replace("WHEN", when.replace("\\", "\\\\"))
+
+
+@pytest.mark.parametrize(
+    ("pattern", "text", "matches"),
+    [
+        ("^(a|aa)+$", "a" * 5000 + "!", False),  # alternation under a repeat
+        ("(.|\\s)*x", "a" * 5000, False),  # overlapping alternatives
+        ("\\s*\\s*\\s*\\s*\\s*\\s*x", " " * 5000, False),  # adjacent overlapping repeats
+        ("(a+)+$", "a" * 5000 + "!", False),  # the classic
+        ("^(a|aa)+$", "a" * 5000, True),
+    ],
+)
+def test_patterns_that_backtrack_elsewhere_run_in_linear_time(
+    tmp_path: Path, pattern: str, text: str, matches: bool
+) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "x.yaml").write_text(pattern_rule(pattern))
+    service = f"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\n  annotations:\n    note: '{text}'\n"
+    (tmp_path / "a.yaml").write_text(service)
+    proc = svclint("--rules", "rules", "--enable", "X001", "a.yaml", cwd=tmp_path)
+    assert proc.stderr == b""
+    assert (b"warning X001" in proc.stdout) is matches  # notMatch: a match is the finding
+
+
+@pytest.mark.parametrize(
+    ("pattern", "complaint"),
+    [
+        ("(a{0,100}){0,100}", "invalid repetition size"),
+        ("(?(1)a|b)", "invalid perl operator"),
+        ("(a)\\1", "invalid escape sequence"),
+        ("(?=a)b", "invalid perl operator"),
+        ("(?<!a)b", "invalid perl operator"),
+        ("x{1001}", "invalid repetition size"),
+    ],
+)
+@pytest.mark.parametrize("where", ["functionOptions", "when"])
+def test_patterns_re2_cannot_run_linearly_are_rule_file_errors(
+    tmp_path: Path, pattern: str, complaint: str, where: str
+) -> None:
+    text = pattern_rule(pattern) if where == "functionOptions" else pattern_rule("^x$", when=pattern)
+    (tmp_path / "x.yaml").write_text(text)
+    with pytest.raises(RuleError) as raised:
+        load_rule_file(tmp_path / "x.yaml")
+    [problem] = raised.value.problems
+    position = ":14:31:" if where == "functionOptions" else ":11:43:"
+    assert problem.startswith(f"{tmp_path / 'x.yaml'}{position}"), problem
+    assert complaint in problem and "RE2 syntax" in problem
+
+
+def test_every_built_in_pattern_compiles_with_re2() -> None:
+    from svclint.engine.regexes import LinearPattern, compile_safe
+
+    patterns = [
+        (rule.id, value)
+        for rule in builtin_rules()
+        for key, value in rule.options.items()
+        if key in ("match", "notMatch", "skipMatching")
+    ]
+    patterns += [
+        (rule.id, condition["matches"]) for rule in builtin_rules() for condition in rule.when if "matches" in condition
+    ]
+    assert len(patterns) >= 3
+    for rule_id, pattern in patterns:
+        assert isinstance(compile_safe(pattern), LinearPattern), rule_id
+
+
+# --- JSONPath cost ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("given", ["$..*..*..*", "$..spec..port", "$..ports[?(@..name)]"])
+def test_nested_recursive_descent_is_refused_at_the_given_line(tmp_path: Path, given: str) -> None:
+    (tmp_path / "x.yaml").write_text(pattern_rule("^x$").replace("$.metadata.annotations.note", given))
+    with pytest.raises(RuleError) as raised:
+        load_rule_file(tmp_path / "x.yaml")
+    [problem] = raised.value.problems
+    assert problem.startswith(f"{tmp_path / 'x.yaml'}:8:8:"), problem
+    assert "recursive descent (..) inside another" in problem
+
+
+def test_one_recursive_descent_still_works(tmp_path: Path) -> None:
+    rule = pattern_rule("^public$").replace("$.metadata.annotations.note", "$..note")
+    (tmp_path / "x.yaml").write_text(rule)
+    assert load_rule_file(tmp_path / "x.yaml").selectors[0].text == "$..note"
+
+
+def test_a_selector_matching_too_many_values_is_a_rule_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from svclint.engine import selectors
+
+    monkeypatch.setattr(selectors, "MAX_MATCHES", 50)
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "x.yaml").write_text(pattern_rule("^x$").replace("$.metadata.annotations.note", "$..*"))
+    rules = [*builtin_rules(), load_rule_file(tmp_path / "rules" / "x.yaml")]
+    items = ", ".join(str(n) for n in range(60))
+    service = f"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  x: [{items}]\n"
+    result = run_files(tmp_path, {"a.yaml": service}, rules=rules, enable=("X001",))
+    [failure] = by_rule(result.findings, "X001")
+    assert "could not be evaluated" in failure.message and "more than the 50 a selector may match" in failure.message
+    assert failure.location.span.start_line == 2

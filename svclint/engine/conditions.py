@@ -86,7 +86,7 @@ def _operator(spec: dict[str, Any]) -> Test:
         return lambda value: is_empty(value) is wanted_empty
     if "matches" in spec:
         pattern = compile_safe(spec["matches"])
-        return lambda value: isinstance(value, str) and pattern.search(value) is not None
+        return lambda value: isinstance(value, str) and pattern.search(value)
     if "minItems" in spec:
         least = int(spec["minItems"])
         return lambda value: isinstance(value, (list, dict)) and len(value) >= least

@@ -271,9 +271,15 @@ def _compile(document: Document, builtin: bool) -> Rule:
     try:
         given = data.get("given", [])
         selectors = tuple(compile_selector(text) for text in ([given] if isinstance(given, str) else given))
-        conditions = compile_conditions(match.get("when", []))
     except (SelectorError, ValueError) as err:
         raise RuleError([_error_at(document, ("given",), str(err))]) from None
+    conditions: tuple[Condition, ...] = ()
+    for position, spec in enumerate(match.get("when", [])):
+        try:
+            conditions += compile_conditions([spec])
+        except (SelectorError, ValueError) as err:  # a costly path or a pattern RE2 refuses: at that condition
+            where = ("match", "when", position, "matches") if "matches" in spec else ("match", "when", position)
+            raise RuleError([_error_at(document, where, str(err))]) from None
     kinds = match.get("kinds")
     versions = match.get("apiVersions")
     return Rule(

@@ -27,8 +27,16 @@ _STEP = re.compile(
 )
 
 
+# Bounds on what one selector may cost (docs/security.md). A recursive descent inside another (`$..a..b`,
+# `$..*[?(@..x)]`) costs the square of the document's size or more, so it is refused when the rule loads; and
+# no selector may match more values than this in one object.
+MAX_RECURSIVE_DESCENTS = 1
+MAX_MATCHES = 100_000
+_QUOTED = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"")
+
+
 class SelectorError(ValueError):
-    """The selector is not valid JSONPath (the message says why)."""
+    """The selector is not valid JSONPath, or too costly (the message says why)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,8 +47,15 @@ class Selector:
 
     def find(self, data: Any) -> list[Match]:
         if self.steps is not None:
-            return list(_walk(data, (), self.steps, 0))
-        return _find_with_jsonpath_ng(self._compiled, data)
+            found = list(_walk(data, (), self.steps, 0))
+        else:
+            found = _find_with_jsonpath_ng(self._compiled, data)
+        if len(found) > MAX_MATCHES:
+            raise SelectorError(
+                f"{self.text} matched {len(found):,} values in this object, more than the {MAX_MATCHES:,} "
+                "a selector may match: evaluation stopped (narrow the selector)"
+            )
+        return found
 
     def first(self, data: Any) -> Any:
         """The first matching value, or None: for conditions, which read one value."""
@@ -63,6 +78,12 @@ class Selector:
 
 
 def compile_selector(text: str) -> Selector:
+    descents = _QUOTED.sub("''", text).count("..")
+    if descents > MAX_RECURSIVE_DESCENTS:
+        raise SelectorError(
+            f"{text!r} nests a recursive descent (..) inside another: its cost grows with the square of the "
+            "object's size or faster; use one `..` at most, then plain steps"
+        )
     steps = _simple_steps(text)
     if steps is not None:
         return Selector(text, steps)

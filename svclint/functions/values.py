@@ -160,7 +160,7 @@ class Format(CheckFunction):
 @register
 class Pattern(CheckFunction):
     name = "pattern"
-    description = "The string value matches the regular expression `match`, or does not match `notMatch`."
+    description = "The string value matches the regular expression `match` (RE2 syntax), or does not match `notMatch`."
     options_schema = {
         "type": "object",
         "properties": {
@@ -182,7 +182,7 @@ class Pattern(CheckFunction):
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         pattern, must_match, text = options
         value = target.value
-        if isinstance(value, str) and (pattern.search(value) is not None) != must_match:
+        if isinstance(value, str) and pattern.search(value) != must_match:
             yield Violation(variables={"pattern": text})
 
 
