@@ -7,13 +7,11 @@ multi-document files.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_hostile import svclint
 
 from conftest import builtin_rules, by_rule, run_files
 from svclint.engine.ruleset import RuleError, load_rule_file
@@ -21,13 +19,6 @@ from svclint.model import Finding
 from svclint.parsing.depth import MAX_DEPTH
 
 ALL_RULES = tuple(rule.id for rule in builtin_rules())
-
-
-def svclint(*args: str, cwd: Path) -> subprocess.CompletedProcess[bytes]:
-    """The command line, as CI runs it; the timeout only stops a hang from blocking the suite."""
-    env = {**os.environ, "SVCLINT_CACHE_DIR": str(cwd / ".cache")}
-    command = [sys.executable, "-m", "svclint", "lint", *args]
-    return subprocess.run(command, cwd=cwd, env=env, capture_output=True, timeout=300, check=False)
 
 
 NODEPORT = (
