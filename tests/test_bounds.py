@@ -286,3 +286,26 @@ def test_a_selector_matching_too_many_values_is_a_rule_failure(tmp_path: Path, m
     [failure] = by_rule(result.findings, "X001")
     assert "could not be evaluated" in failure.message and "more than the 50 a selector may match" in failure.message
     assert failure.location.span.start_line == 2
+
+
+# --- Template lines in multi-document files --------------------------------------------------------------------
+
+
+def test_one_template_line_skips_only_its_document(tmp_path: Path) -> None:
+    templated = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{ .Release.Name }}  # svclint: ignore\n"
+    other = NODEPORT.replace("name: web", "name: other").replace("29999", "29998")
+    text = NODEPORT + "---\n" + templated + "---\n" + other
+    result = run_files(tmp_path, {"mixed.yaml": text})
+    located = sorted((f.rule_id, f.location.span.start_line, f.location.span.start_col) for f in result.findings)
+    assert located == [("SVC004", 14, 9), ("SVC101", 9, 15), ("SVC101", 24, 15), ("SVC308", 6, 9), ("SVC308", 21, 9)]
+    [note] = by_rule(result.findings, "SVC004")
+    assert "this document is a Go/Helm template" in note.message
+    assert result.stats.documents == 3
+
+
+def test_template_control_flow_across_documents_still_skips_the_file(tmp_path: Path) -> None:
+    # The second document is not YAML on its own: the template's structure spans the file.
+    text = "{{- if .Values.on }}\n" + NODEPORT + "---\nkind: [\n{{- end }}\n"
+    result = run_files(tmp_path, {"chart.yaml": text})
+    assert [(f.rule_id, f.location.span.start_line) for f in result.findings] == [("SVC004", 1)]
+    assert "this file is a Go/Helm template" in result.findings[0].message

@@ -113,15 +113,26 @@ def load_text(path: str, text: str, options: LoadOptions, loaded: LoadedFile | N
     if "\r" in text and "\n" not in text:
         text = text.replace("\r", "\n")  # classic Mac line ends: libyaml and editors agree on lines
     chunks = split_documents(text)
-    if "{{" in text and _is_template(text, chunks, options):
-        loaded.stats.skipped_file = True
-        loaded.problems.append(_template_problem(text))
-        return loaded
+    templates: frozenset[int] = frozenset()
+    if "{{" in text:
+        found = _template_chunks(text, chunks, options)
+        if found is None:
+            loaded.stats.skipped_file = True
+            loaded.problems.append(_template_problem(text))
+            return loaded
+        templates = found
     if "svclint:" in text:
         loaded.comments = directive_comments(text)
+        if templates:  # what is not linted has nothing to suppress
+            loaded.comments = [c for c in loaded.comments if not _inside(chunks, templates, c.line)]
     index = 0
-    for chunk in chunks:
+    for number, chunk in enumerate(chunks):
         if not has_content(chunk.text):
+            continue
+        if number in templates:
+            loaded.stats.documents += 1
+            loaded.problems.append(_template_problem(chunk.text, chunk.first_line, whole_file=False))
+            index += 1
             continue
         index = _load_chunk(loaded, chunk, index, options)
     _settle_manifest(loaded)
@@ -460,25 +471,46 @@ def _nesting_problem(chunk: Chunk) -> StructureProblem | None:
     return None
 
 
-def _is_template(text: str, chunks: list[Chunk], options: LoadOptions) -> bool:
-    """A Go/Helm template: in a chart's templates/ folder, or `{{` where YAML expects a value or a line.
+def _template_chunks(text: str, chunks: list[Chunk], options: LoadOptions) -> frozenset[int] | None:
+    """The documents that are Go/Helm templates; None when the whole file is one.
 
-    `{{` inside quoted values (Prometheus alert texts) is fine. Where a value or line starts with `{{`, the text
-    is a template when it is not valid YAML, or when libyaml reads the action as a flow mapping used as a key
-    (`name: {{ .Release.Name }}` parses as exactly that): real manifests never have such keys.
+    A file in a chart's templates/ folder is a template. Elsewhere, a document is one when `{{` starts a value or
+    a line and the document is not valid YAML, or libyaml reads the action as a flow mapping used as a key
+    (`name: {{ .Release.Name }}` parses as exactly that): real manifests never have such keys. `{{` inside quoted
+    values (Prometheus alert texts) is fine. Only those documents are skipped, as long as every other document
+    of the file parses; otherwise the template's control flow spans documents and the whole file is skipped.
     """
     if options.helm_template:
-        return True
+        return None
     if not _TEMPLATE_ACTION.search(text):
-        return False
-    for chunk in chunks:
-        if "{{" not in chunk.text or _nesting_problem(chunk) is not None:
-            continue
-        if syntax_error(chunk.text) is not None:
-            return True
-        if _has_collection_key(chunk.text):
+        return frozenset()
+    found = frozenset(number for number, chunk in enumerate(chunks) if _is_template_chunk(chunk))
+    if not found:
+        return found
+    others = [chunk for number, chunk in enumerate(chunks) if number not in found and has_content(chunk.text)]
+    if not others or not all(_parses(chunk.text) for chunk in others):
+        return None
+    return found
+
+
+def _inside(chunks: list[Chunk], numbers: frozenset[int], line: int) -> bool:
+    """Whether the 1-based file line belongs to one of the chunks numbered."""
+    for number in numbers:
+        text = chunks[number].text
+        last = chunks[number].first_line + text.count("\n") + (0 if text.endswith("\n") else 1)
+        if chunks[number].first_line < line <= last:
             return True
     return False
+
+
+def _is_template_chunk(chunk: Chunk) -> bool:
+    if "{{" not in chunk.text or not _TEMPLATE_ACTION.search(chunk.text) or _nesting_problem(chunk) is not None:
+        return False
+    return not _parses(chunk.text) or _has_collection_key(chunk.text)
+
+
+def _parses(text: str) -> bool:
+    return syntax_error(text) is None
 
 
 def _has_collection_key(text: str) -> bool:
@@ -503,13 +535,16 @@ def _has_collection_key(text: str) -> bool:
     return False
 
 
-def _template_problem(text: str) -> StructureProblem:
+def _template_problem(text: str, first_line: int = 0, whole_file: bool = True) -> StructureProblem:
     match = _TEMPLATE.search(text)
     position = match.start() if match else 0
     line, col = _line_col(text, position)
+    line += first_line
+    what = "this file is" if whole_file else "this document is"
+    rest = "" if whole_file else " (the other documents of the file are linted)"
     return StructureProblem(
         "template-file",
-        "this file is a Go/Helm template ({{ ... }}), not a manifest: skipped. "
+        f"{what} a Go/Helm template ({{{{ ... }}}}), not a manifest: skipped{rest}. "
         "Lint the rendered output instead: helm template . | svclint lint -",
         Span(line, col, line, col + 2),
     )
