@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from svclint.bounded_read import FileReadError, read_regular_file
 from svclint.document import Resource
+from svclint.engine.budget import with_rule_time_budget
 from svclint.engine.bundle import bundled_rules
 from svclint.engine.evaluate import ActiveRule, Engine, activate
 from svclint.engine.params import DEFAULT_NODE_PORT_RANGE, Params
@@ -145,6 +146,7 @@ def skip_kinds(rules: Iterable[Rule]) -> frozenset[str]:
 
 
 @with_nesting_headroom
+@with_rule_time_budget
 def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: Progress | None = None) -> RunResult:
     all_rules = list(rules) if rules is not None else load_all_rules(settings)
     selected = select_rules(all_rules, settings)

@@ -309,3 +309,27 @@ def test_template_control_flow_across_documents_still_skips_the_file(tmp_path: P
     result = run_files(tmp_path, {"chart.yaml": text})
     assert [(f.rule_id, f.location.span.start_line) for f in result.findings] == [("SVC004", 1)]
     assert "this file is a Go/Helm template" in result.findings[0].message
+
+
+# --- A time budget for every rule evaluation -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_an_evaluation_past_its_time_budget_becomes_a_finding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, jobs: int
+) -> None:
+    from svclint.engine.budget import WATCHDOG
+
+    # A budget of a millisecond, looked at every millisecond: matching 40,000 values takes longer anywhere.
+    monkeypatch.setattr(WATCHDOG, "budget", 0.001)
+    monkeypatch.setattr(WATCHDOG, "tick", 0.001)
+    (tmp_path / "x.yaml").write_text(pattern_rule("^x$").replace("$.metadata.annotations.note", "$..*"))
+    rule = load_rule_file(tmp_path / "x.yaml")
+    items = ", ".join(f"v{n}" for n in range(40_000))
+    big = f"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  x: [{items}]\n"
+    small = "apiVersion: v1\nkind: Service\nmetadata:\n  name: small\n"
+    result = run_files(tmp_path, {"big.yaml": big, "small.yaml": small}, rules=[rule], jobs=jobs)
+    [stopped] = [f for f in result.findings if f.location.path == "big.yaml"]
+    assert stopped.rule_id == "X001" and stopped.location.span.start_line == 2
+    assert "ran longer than 0.001 seconds on this object and was stopped" in stopped.message
+    assert not [f for f in result.findings if f.location.path == "small.yaml"]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from svclint.document import Resource
+from svclint.engine.budget import WATCHDOG, RuleTimeout
 from svclint.engine.ruleset import Rule
 from svclint.engine.selectors import Match, SelectorError
 from svclint.engine.templates import render, substitute_options
@@ -64,9 +65,16 @@ class Engine:
         matches_cache: dict[str, list[Match]] = {}
         for active in rules:
             try:
-                findings.extend(self._check_rule(active, resource, matches_cache))
-            except (SelectorError, RuleRuntimeError) as err:
-                findings.append(_rule_failure(active, resource, str(err)))
+                try:
+                    WATCHDOG.start_evaluation()
+                    findings.extend(self._check_rule(active, resource, matches_cache))
+                except (SelectorError, RuleRuntimeError) as err:
+                    findings.append(_rule_failure(active, resource, str(err)))
+                finally:
+                    WATCHDOG.deadline = 0.0
+            except RuleTimeout:  # outside the inner block too: the timer may strike in any of its lines
+                reason = f"it ran longer than {WATCHDOG.budget:g} seconds on this object and was stopped"
+                findings.append(_rule_failure(active, resource, reason))
         return findings
 
     def _check_rule(self, active: ActiveRule, resource: Resource, cache: dict[str, list[Match]]) -> Iterable[Finding]:
