@@ -182,6 +182,90 @@ def test_random_bytes_as_a_rule_file_fail_cleanly(tmp_path: Path, raw: bytes) ->
         load_rule_file(path)  # no random bytes make a whole rule
 
 
+@st.composite
+def aliased_values(draw: st.DrawFn, depth: int = 0, anchors: list[str] | None = None) -> str:
+    """A flow value with anchors and aliases; an alias may name a collection it sits in (a recursive alias)."""
+    anchors = [] if anchors is None else anchors
+    shape = draw(st.sampled_from(["scalar", "alias", "sequence", "mapping"] if depth < 4 else ["scalar", "alias"]))
+    if shape == "scalar" or (shape == "alias" and not anchors):
+        return draw(st.sampled_from(["1", "x", "''", "null", "80"]))
+    if shape == "alias":
+        return "*" + draw(st.sampled_from(anchors))
+    anchor = ""
+    if draw(st.booleans()):
+        anchor = f"&a{len(anchors)} "
+        anchors.append(f"a{len(anchors)}")  # defined as it opens: aliases inside it refer to an ancestor
+    items = [draw(aliased_values(depth + 1, anchors)) for _ in range(draw(st.integers(0, 3)))]
+    if shape == "sequence":
+        return anchor + "[" + ", ".join(items) + "]"
+    return anchor + "{" + ", ".join(f"k{n}: {item}" for n, item in enumerate(items)) + "}"
+
+
+@FUZZ
+@given(values=st.lists(aliased_values(), min_size=1, max_size=3))
+def test_random_aliases_through_every_rule(tmp_path: Path, values: list[str]) -> None:
+    fields = "".join(f"  f{n}: {value}\n" for n, value in enumerate(values))
+    text = f"apiVersion: v1\nkind: Service\nmetadata:\n  name: a\nspec:\n{fields}"
+    result = lint_everything(tmp_path, {"fuzz.yaml": text})
+    lines = text.splitlines()
+    for finding in result.findings:
+        assert_located_in(finding, text.encode())
+        if "refers to a collection that contains it" in finding.message:
+            span = finding.location.span
+            assert lines[span.start_line - 1][span.start_col - 1] == "*", finding
+
+
+@st.composite
+def nested_near_the_limit(draw: st.DrawFn) -> tuple[str, int]:
+    """A Service nested MAX_DEPTH - 1, MAX_DEPTH or MAX_DEPTH + 1 levels deep: block mappings (one column of
+    indentation per level), then flow sequences and mappings in any order. Returns the text and its depth."""
+    from svclint.parsing.depth import MAX_DEPTH
+
+    depth = MAX_DEPTH + draw(st.integers(-1, 1))
+    block = draw(st.integers(1, depth - 1))  # the document and `spec:` hold the first block level
+    flow = depth - 1 - block
+    kinds = draw(st.lists(st.sampled_from("[{"), min_size=flow, max_size=flow))
+    opening = "".join("[" if kind == "[" else "{a: " for kind in kinds)
+    closing = "".join("]" if kind == "[" else "}" for kind in reversed(kinds))
+    lines = [" " * (level + 1) + "a:" for level in range(block)]
+    text = "apiVersion: v1\nkind: Service\nmetadata:\n  name: deep\nspec:\n" + "\n".join(lines)
+    return f"{text} {opening}1{closing}\n" if flow else f"{text} 1\n", depth
+
+
+@settings(FUZZ, max_examples=8)
+@given(case=nested_near_the_limit())
+def test_random_nesting_at_the_limit_through_every_rule(tmp_path: Path, case: tuple[str, int]) -> None:
+    from svclint.parsing.depth import MAX_DEPTH
+
+    text, depth = case
+    result = lint_everything(tmp_path, {"deep.yaml": text})
+    refused = [f for f in result.findings if "nested deeper than" in f.message]
+    assert len(refused) == (1 if depth > MAX_DEPTH else 0), result.findings
+    for finding in result.findings:
+        assert_located_in(finding, text.encode())
+
+
+COMMENT_LINES = st.sampled_from(
+    ["# svclint: ignore", "# svclint: ignore[SVC101] reason", "# svclint: ignore[SVC308, nope]",
+     "# svclint: ignore-file[SVC109]", "#svclint:ignore", "# plain comment", "", "  # svclint: ignore[SVC101]",
+     "x: '# svclint: ignore'", 'y: "\u2028"  # svclint: ignore[SVC101]']
+)  # fmt: skip
+
+
+@FUZZ
+@given(flood=st.lists(COMMENT_LINES, max_size=200), at=st.integers(0, 8))
+def test_random_comment_floods_through_every_rule(tmp_path: Path, flood: list[str], at: int) -> None:
+    service = NODEPORT.splitlines()
+    text = "\n".join([*service[:at], *(line for line in flood if not line.startswith(("x:", "y:"))), *service[at:]])
+    text += "\n" + "\n".join(line for line in flood if line.startswith(("x:", "y:"))) + "\n"
+    result = lint_everything(tmp_path, {"flood.yaml": text})
+    lines = text.split("\n")
+    for finding in result.findings:
+        assert_located_in(finding, text.encode())
+        if finding.rule_id == "SVC009":  # an unused suppression is reported at its own comment
+            assert "svclint:" in lines[finding.location.span.start_line - 1][finding.location.span.start_col - 1 :]
+
+
 # --- Resource exhaustion ---------------------------------------------------------------------------------------
 
 # The payload of CVE-2019-11253, which took API servers down: nine levels of ten aliases, 10^9 strings.
