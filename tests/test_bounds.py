@@ -128,7 +128,7 @@ def test_a_flood_of_suppression_comments_costs_one_pass(tmp_path: Path, monkeypa
     text = head + "\n" + "    # svclint: ignore[SVC101] flood\n" * flood + last + "\n"
     result = run_files(tmp_path, {"flood.yaml": text})
     # Each line is looked at a bounded number of times, and no finding is compared with every directive.
-    assert line_reads <= 2 * text.count("\n")
+    assert line_reads <= 3 * text.count("\n")
     assert checks <= len(result.findings)
     [suppressed] = [f for f in result.findings if f.suppression is not None]
     assert suppressed.rule_id == "SVC101" and suppressed.location.span.start_line == flood + 9
