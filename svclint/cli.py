@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from svclint import __version__
+from svclint.k8s.versions import NEWEST, OLDEST, version_text
 
 if TYPE_CHECKING:
     from svclint.progress import ProgressLine
@@ -30,16 +31,27 @@ def fail(message: str) -> NoReturn:
     sys.exit(EXIT_ERROR)
 
 
-def _port_range(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    from svclint.engine.params import parse_port_range
-
+def _checked(parse: Callable[[str], object], value: str | None) -> str | None:
+    """`value` as given, once `parse` accepts it: a ValueError becomes click's usage error (exit 2)."""
     if value is None:
         return None
     try:
-        parse_port_range(value)
+        parse(value)
     except ValueError as err:
         raise click.BadParameter(str(err)) from None
     return value
+
+
+def _port_range(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from svclint.engine.params import parse_port_range
+
+    return _checked(parse_port_range, value)
+
+
+def _kube_version(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    from svclint.k8s.versions import parse_kube_version
+
+    return _checked(parse_kube_version, value)
 
 
 def _format_specs(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
@@ -97,6 +109,14 @@ def cli() -> None:
     callback=_port_range,
     metavar="LO-HI",
     help="The cluster's --service-node-port-range.  [default: 30000-32767]",
+)
+@click.option(
+    "--kube-version",
+    callback=_kube_version,
+    metavar="MAJOR.MINOR",
+    help=f"The Kubernetes version of the cluster the manifests are for ({version_text(OLDEST)} through "
+    f"{version_text(NEWEST)}): fields, values and API versions it does not accept are errors.  "
+    f"[default: {version_text(NEWEST)}, the newest svclint knows]",
 )
 @click.option(
     "--fail-on",
@@ -253,6 +273,7 @@ def lint(**options: Any) -> None:
         statistics=cli_options.statistics,
         omit_suppressed=omit if omit is not None else bool(os.environ.get("GITHUB_ACTIONS")),
         fail_level=fail_level,
+        kube_version=version_text(resolved.settings.kube_version),
     )
     for output in outputs:
         stream = sys.stdout if output.file is None else None
@@ -378,7 +399,8 @@ def list_rules(rule_dirs: tuple[Path, ...], show_all: bool) -> None:
         if not rule.enabled and not show_all:
             continue
         off = "" if rule.enabled else "  (off by default)"
-        click.echo(f"{rule.id:<8} {rule.name:<{width}}  {rule.severity.label:<7}  {rule.title}{off}")
+        version = "  (depends on --kube-version)" if "version-dependent" in rule.tags else ""
+        click.echo(f"{rule.id:<8} {rule.name:<{width}}  {rule.severity.label:<7}  {rule.title}{version}{off}")
 
 
 @cli.command()

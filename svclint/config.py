@@ -22,6 +22,7 @@ from svclint import __version__
 from svclint.bounded_read import FileReadError, describe_mode, read_regular_file
 from svclint.engine.params import parse_port_range
 from svclint.firewall.settings import FirewallSettings, parse_network
+from svclint.k8s.versions import parse_kube_version
 from svclint.model import FieldPath, Severity
 from svclint.parsing.loader import LoadOptions, load_bytes
 from svclint.project import PACKAGE_DIR, is_inside, repository_root
@@ -194,10 +195,19 @@ def _validate(config: ConfigFile) -> None:
                 path, at_key = (*path, unknown[0]), True
         prefix = f"{where}: " if where else ""
         raise ConfigFileError(f"{config.where(path, at_key)}: {prefix}{message}")
-    for key in ("node-port-range",):
+    if "kube-version" in config.data and "kubeVersion" in config.data:
+        raise ConfigFileError(
+            f"{config.where(('kubeVersion',), True)}: kubeVersion: give kube-version or kubeVersion, not both"
+        )
+    checks = (
+        ("node-port-range", parse_port_range),
+        ("kube-version", parse_kube_version),
+        ("kubeVersion", parse_kube_version),
+    )
+    for key, parse in checks:
         if key in config.data:
             try:
-                parse_port_range(str(config.data[key]))
+                parse(str(config.data[key]))
             except ValueError as err:
                 raise ConfigFileError(f"{config.where((key,))}: {key}: {err}") from None
     for index, cidr in enumerate(config.data.get("firewall", {}).get("client-ranges", [])):
@@ -275,6 +285,9 @@ def settings_from_mapping(config: Mapping[str, Any], base: Path) -> dict[str, An
     out: dict[str, Any] = {}
     if "node-port-range" in config:
         out["node_port_range"] = parse_port_range(str(config["node-port-range"]))
+    for key in ("kube-version", "kubeVersion"):  # the second spelling matches the flag's name in camel case
+        if key in config:
+            out["kube_version"] = parse_kube_version(str(config[key]))
     for key, target in (("enable", "enable"), ("disable", "disable"), ("exclude", "excludes")):
         if key in config:
             out[target] = tuple(config[key])

@@ -17,6 +17,7 @@ from svclint.config import (
 from svclint.engine.params import parse_port_range
 from svclint.engine.ruleset import Rule
 from svclint.firewall.settings import FirewallSettings, parse_network
+from svclint.k8s.versions import parse_kube_version
 from svclint.run import ConfigError, LintSettings
 
 
@@ -33,6 +34,7 @@ class CommandLine:
     statistics: bool = False
     sarif_omit_suppressed: bool | None = None
     node_port_range: str | None = None
+    kube_version: str | None = None
     fail_on: str | None = None
     rule_dirs: tuple[Path, ...] = ()
     enable: tuple[str, ...] = ()
@@ -94,6 +96,8 @@ def resolve(cli: CommandLine, cwd: Path) -> Resolved:
     }
     if cli.node_port_range is not None:
         changes["node_port_range"] = parse_port_range(cli.node_port_range)
+    if cli.kube_version is not None:
+        changes["kube_version"] = parse_kube_version(cli.kube_version)
     if cli.max_file_size is not None:
         changes["max_file_bytes"] = cli.max_file_size * 1024 * 1024
     changes["rule_dirs"] = (*settings.rule_dirs, *cli.rule_dirs)

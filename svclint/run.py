@@ -19,6 +19,7 @@ from svclint.excludes import Excludes
 from svclint.filework import WHOLE_KINDS, FileJob
 from svclint.firewall.settings import FirewallSettings
 from svclint.inventory import build_inventory
+from svclint.k8s.versions import NEWEST, KubeVersion
 from svclint.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.model import Finding, Severity
 from svclint.parallel import Progress, run_files
@@ -44,6 +45,7 @@ class LintSettings:
     context: Sequence[str] = ()
     stdin_filename: str | None = None
     node_port_range: tuple[int, int] = DEFAULT_NODE_PORT_RANGE
+    kube_version: KubeVersion = NEWEST  # the cluster's Kubernetes version (MAJOR, MINOR): --kube-version
     rule_dirs: Sequence[Path] = ()
     enable: Sequence[str] = ()
     disable: Sequence[str] = ()
@@ -150,7 +152,7 @@ def skip_kinds(rules: Iterable[Rule]) -> frozenset[str]:
 def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: Progress | None = None) -> RunResult:
     all_rules = list(rules) if rules is not None else load_all_rules(settings)
     selected = select_rules(all_rules, settings)
-    variables = Params(*settings.node_port_range).variables()
+    variables = Params(*settings.node_port_range, kube_version=settings.kube_version).variables()
     severities = {_rule_id(all_rules, key): sev for key, sev in settings.severities.items()}
     active = activate(selected, severities, variables)
     by_name = {a.rule.name: a for a in active}

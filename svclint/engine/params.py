@@ -1,5 +1,5 @@
-"""Run parameters that rules read through `{{params...}}`: the cluster's node-port range, firewall settings, and the
-shipped data tables (`{{params.tables...}}`)."""
+"""Run parameters that rules read through `{{params...}}`: the cluster's node-port range and Kubernetes version,
+firewall settings, and the shipped data tables (`{{params.tables...}}`)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from svclint.engine.tables import builtin_tables
+from svclint.k8s.versions import NEWEST, KubeVersion, version_text
 
 DEFAULT_NODE_PORT_RANGE = (30000, 32767)
 _RANGE = re.compile(r"^\s*(\d{1,5})\s*-\s*(\d{1,5})\s*$")
@@ -38,6 +39,7 @@ def static_band_end(low: int, high: int) -> int:
 class Params:
     node_port_min: int = DEFAULT_NODE_PORT_RANGE[0]
     node_port_max: int = DEFAULT_NODE_PORT_RANGE[1]
+    kube_version: KubeVersion = NEWEST
 
     def variables(self) -> dict[str, Any]:
         low, high = self.node_port_min, self.node_port_max
@@ -48,6 +50,11 @@ class Params:
                 "text": f"{low}-{high}",
                 "staticBandEnd": static_band_end(low, high),
                 "dynamicBandStart": static_band_end(low, high) + 1,
+            },
+            "kubeVersion": {
+                "major": self.kube_version[0],
+                "minor": self.kube_version[1],
+                "text": version_text(self.kube_version),
             },
             "tables": builtin_tables(),
         }

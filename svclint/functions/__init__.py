@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-from svclint.functions import cloud, crossref, firewall, pods, schema, structure, values
+from svclint.functions import cloud, crossref, firewall, pods, schema, structure, values, versions
 from svclint.functions.base import REGISTRY, CheckFunction
 
-__all__ = ["REGISTRY", "CheckFunction", "cloud", "crossref", "firewall", "pods", "schema", "structure", "values"]
+__all__ = [
+    "REGISTRY",
+    "CheckFunction",
+    "cloud",
+    "crossref",
+    "firewall",
+    "pods",
+    "schema",
+    "structure",
+    "values",
+    "versions",
+]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from svclint.engine.evaluate import ActiveRule
+from svclint.k8s.versions import NEWEST, version_text
 from svclint.model import Finding, Severity
 from svclint.project import project_root
 from svclint.reporters.source import SourceLines
@@ -30,6 +31,7 @@ class Report:
     omit_suppressed: bool = False  # sarif: leave suppressed and baselined results out (code scanning)
     fail_level: Severity | None = Severity.ERROR  # None: nothing fails the run (--fail-on never)
     sources: SourceLines = field(default_factory=SourceLines)  # the files' lines, for source lines and columns
+    kube_version: str = version_text(NEWEST)  # the Kubernetes version the run judged against (--kube-version)
 
     def visible(self) -> list[Finding]:
         if self.show_suppressed:

@@ -25,6 +25,7 @@ def build(report: Report) -> dict[str, Any]:
     return {
         "version": FORMAT_VERSION,
         "tool": {"name": "svclint", "version": __version__},
+        "kubeVersion": report.kube_version,
         "summary": {
             "files": stats.files,
             "documents": stats.documents,

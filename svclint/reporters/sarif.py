@@ -58,6 +58,7 @@ def build(report: Report) -> dict[str, Any]:
         "invocations": [{"executionSuccessful": True}],
         "columnKind": "utf16CodeUnits",
         "results": results,
+        "properties": {"kubeVersion": report.kube_version},
     }
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
