@@ -14,6 +14,7 @@ from conftest import builtin_rules, by_rule, run_text
 from svclint.cli import cli
 from svclint.engine.tables import builtin_tables
 from svclint.k8s.versions import NEWEST, OLDEST, KubeVersion, parse_kube_version, parse_version_entry, version_text
+from svclint.project import PACKAGE_DIR
 
 TABLE = builtin_tables()["kubeVersions"]
 VERSION_FUNCTIONS = ("availableInKubeVersion", "servedInKubeVersion")
@@ -271,3 +272,19 @@ def test_reports_record_the_version(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert json.loads(sarif)["runs"][0]["properties"]["kubeVersion"] == expected
     _, report, _ = _invoke(tmp_path, monkeypatch, "-f", "json", *flag)
     assert json.loads(report)["kubeVersion"] == expected
+
+
+def test_table_fields_match_the_per_version_schemas() -> None:
+    """The fields of the version table are the fields the per-version schemas add (tools/extract_k8s_schema.py
+    derives the first version that has each), for every version those schemas cover."""
+    derived = json.loads((PACKAGE_DIR / "schemas" / "kubernetes" / "service-fields-by-version.json").read_text())
+    assert derived["newest"] == version_text(NEWEST)
+    oldest = parse_version_entry(derived["oldest"])
+    # The API server resets a Service's status on create, so a field there never matters in a manifest.
+    from_schemas = {path: first for path, first in derived["fields"].items() if not path.startswith("status.")}
+    from_table = {
+        row["path"]: row["introduced"]
+        for row in TABLE["fields"]
+        if "Service" in row["kinds"] and parse_version_entry(row["introduced"]) > oldest
+    }
+    assert from_table == from_schemas

@@ -4,8 +4,10 @@
 kubernetes-validate (Apache-2.0, https://github.com/willthames/kubernetes-validate) bundles JSON Schemas generated
 from the official Kubernetes OpenAPI definitions. This script takes the strict (additionalProperties: false)
 schema of the newest Kubernetes version it carries, keeps the Service and every definition it references, and
-writes one self-contained file. Only the keywords a decoder cares about are kept; `format: int32` and
-`format: int64` become explicit bounds, because JSON Schema does not check formats by default.
+writes one self-contained file. It also compares the Service of every version it carries and writes, for each
+field the oldest one lacks, the first version that has it (service-fields-by-version.json): the tests hold the
+version table (rules/tables/kube-versions.yaml) to it. Only the keywords a decoder cares about are kept;
+`format: int32` and `format: int64` become explicit bounds, because JSON Schema does not check formats by default.
 
     pip install kubernetes-validate && python tools/extract_k8s_schema.py
 """
@@ -68,6 +70,62 @@ def references(node: Any) -> set[str]:
     return found
 
 
+FIELDS_TARGET = TARGET.parent / "service-fields-by-version.json"
+
+
+def strict_dirs() -> list[tuple[tuple[int, int], Path]]:
+    """Every strict schema folder of kubernetes-validate, by Kubernetes (major, minor), oldest first."""
+    import kubernetes_validate
+
+    base = Path(kubernetes_validate.__file__).parent / "kubernetes-json-schema"
+    found = []
+    for path in base.iterdir():
+        match = re.fullmatch(r"v(\d+)\.(\d+)\.\d+-local-strict", path.name)
+        if match:
+            found.append(((int(match.group(1)), int(match.group(2))), path))
+    return sorted(found)
+
+
+def field_paths(source: Path) -> set[str]:
+    """Every field path of the Service in one version's schema (`*` for each list item; metadata left out, as it
+    is the same for every kind and version here)."""
+    definitions = json.loads((source / "_definitions.json").read_text())["$defs"]
+    found: set[str] = set()
+
+    def walk(node: dict[str, Any], prefix: tuple[str, ...], seen: frozenset[str]) -> None:
+        for key, prop in node.get("properties", {}).items():
+            path = (*prefix, key)
+            found.add(".".join(path))
+            ref = prop.get("$ref") or (prop.get("items") or {}).get("$ref")
+            name = ref.rsplit("/", 1)[-1] if ref else ""
+            if name and name not in seen and not name.endswith("ObjectMeta"):
+                walk(definitions[name], (*path, "*") if "items" in prop else path, seen | {name})
+
+    walk(json.loads((source / "service-v1.json").read_text()), (), frozenset())
+    return found
+
+
+def fields_by_version() -> dict[str, Any]:
+    """The first version whose schema has each Service field that the oldest schema does not have."""
+    versions = strict_dirs()
+    oldest = field_paths(versions[0][1])
+    first_seen: dict[str, str] = {}
+    for (major, minor), source in versions[1:]:
+        for path in sorted(field_paths(source) - oldest):
+            first_seen.setdefault(path, f"{major}.{minor}")
+    low, high = versions[0][0], versions[-1][0]
+    return {
+        "x-source": (
+            f"kubernetes-validate strict schemas v{low[0]}.{low[1]} through v{high[0]}.{high[1]} (generated from "
+            "the Kubernetes OpenAPI definitions): each Service field missing from the oldest, with the first "
+            "version that has it"
+        ),
+        "oldest": f"{low[0]}.{low[1]}",
+        "newest": f"{high[0]}.{high[1]}",
+        "fields": first_seen,
+    }
+
+
 def main() -> int:
     source = newest_strict_dir()
     definitions = json.loads((source / "_definitions.json").read_text())["$defs"]
@@ -92,6 +150,9 @@ def main() -> int:
     }
     TARGET.write_text(json.dumps(schema, indent=1, sort_keys=False) + "\n")
     print(f"wrote {TARGET} from {source} ({len(wanted)} definitions)")
+    by_version = fields_by_version()
+    FIELDS_TARGET.write_text(json.dumps(by_version, indent=1) + "\n")
+    print(f"wrote {FIELDS_TARGET}: {len(by_version['fields'])} fields added since {by_version['oldest']}")
     return 0
 
 
