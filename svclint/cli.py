@@ -65,6 +65,12 @@ def _format_specs(ctx: click.Context, param: click.Parameter, value: tuple[str, 
     return value
 
 
+def _complete_rule_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    from svclint.rulecommands import complete_rule_names
+
+    return complete_rule_names(ctx, param, incomplete)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="svclint", message="%(prog)s %(version)s")
 def cli() -> None:
@@ -130,8 +136,20 @@ def cli() -> None:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="Add a directory of rule files (repeatable).",
 )
-@click.option("--enable", multiple=True, metavar="RULE", help="Turn a rule on, by id or name (repeatable).")
-@click.option("--disable", multiple=True, metavar="RULE", help="Turn a rule off, by id or name (repeatable).")
+@click.option(
+    "--enable",
+    multiple=True,
+    metavar="RULE",
+    shell_complete=_complete_rule_names,
+    help="Turn a rule on, by id or name (repeatable).",
+)
+@click.option(
+    "--disable",
+    multiple=True,
+    metavar="RULE",
+    shell_complete=_complete_rule_names,
+    help="Turn a rule off, by id or name (repeatable).",
+)
 @click.option("--stdin-filename", metavar="NAME", help="The path to report for input read from '-'.")
 @click.option(
     "--context",
@@ -388,45 +406,14 @@ def _write(data: bytes, output: str | None) -> None:
         fail(f"cannot write {output}: {err.strerror}")
 
 
-@cli.command("rules")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-@click.option("--all", "show_all", is_flag=True, help="Also list rules that are off by default.")
-def list_rules(rule_dirs: tuple[Path, ...], show_all: bool) -> None:
-    """List the rules: id, name, severity and title."""
-    rules = _load_rules(rule_dirs)
-    width = max((len(rule.name) for rule in rules), default=10)
-    for rule in rules:
-        if not rule.enabled and not show_all:
-            continue
-        off = "" if rule.enabled else "  (off by default)"
-        version = "  (depends on --kube-version)" if "version-dependent" in rule.tags else ""
-        click.echo(f"{rule.id:<8} {rule.name:<{width}}  {rule.severity.label:<7}  {rule.title}{version}{off}")
+def _add_rule_commands() -> None:
+    from svclint.rulecommands import check_rules, explain, list_rules
+
+    for command in (list_rules, explain, check_rules):
+        cli.add_command(command)
 
 
-@cli.command()
-@click.argument("rule")
-@click.option("--rules", "rule_dirs", multiple=True, type=click.Path(file_okay=False, exists=True, path_type=Path))
-def explain(rule: str, rule_dirs: tuple[Path, ...]) -> None:
-    """Show a rule's documentation (by id or name)."""
-    from svclint.ruledocs import rule_page
-
-    for candidate in _load_rules(rule_dirs):
-        if rule in (candidate.id, candidate.name) or rule.upper() == candidate.id:
-            click.echo(rule_page(candidate), nl=False)
-            return
-    fail(f"unknown rule {rule!r} (see `svclint rules`)")
-
-
-def _load_rules(rule_dirs: Sequence[Path]) -> list[Any]:
-    from svclint.engine.ruleset import RuleError
-    from svclint.run import LintSettings, load_all_rules
-
-    try:
-        return load_all_rules(LintSettings(paths=(), rule_dirs=rule_dirs))
-    except RuleError as err:
-        for problem in err.problems:
-            click.echo(f"svclint: rule error: {problem}", err=True)
-        sys.exit(EXIT_ERROR)
+_add_rule_commands()
 
 
 def main(argv: Sequence[str] | None = None) -> None:

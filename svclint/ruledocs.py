@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from typing import Any
 
 from svclint.engine.ruleset import Rule
+from svclint.project import rule_doc_url
 
 MARKER = "# <-"
 
@@ -50,12 +52,19 @@ def _settings_note(settings: dict[str, Any]) -> list[str]:
     return [f"With the settings `{json.dumps(settings, sort_keys=True)}`:", ""]
 
 
+def rule_help_uri(rule: Rule) -> str | None:
+    """The rule file's own `helpUri`; else svclint's page, which exists only for the built-in rules."""
+    if rule.help_uri:
+        return rule.help_uri
+    return rule_doc_url(rule.id) if rule.builtin else None
+
+
 def rule_help_text(rule: Rule) -> str:
     return f"{rule.title}.\n\n{rule.description}\n\nHow to fix it: {rule.remediation}\n"
 
 
-def rule_page(rule: Rule) -> str:
-    """The docs/rules/<ID>.md page."""
+def rule_page(rule: Rule, configured: Sequence[str] = ()) -> str:
+    """The docs/rules/<ID>.md page; `configured`: how the configuration changes the rule's defaults."""
     facts = [f"**Severity:** {rule.severity.label}"]
     if not rule.enabled:
         facts.append("**Off by default** (turn it on with `--enable " + rule.name + "` or the configuration)")
@@ -64,6 +73,10 @@ def rule_page(rule: Rule) -> str:
     if rule.security_severity is not None:
         facts.append(f"**Security severity:** {rule.security_severity:.1f}")
     lines = [f"# {rule.id}: {rule.name}", "", " · ".join(facts), ""]
+    if configured:
+        lines += ["**In this configuration:** " + ", ".join(configured), ""]
+    if rule.help_uri:
+        lines += [f"**Documentation:** {rule.help_uri}", ""]
     if rule.source:
         lines += [f"**Source:** {rule.source}", ""]
     lines.append(rule_help_markdown(rule).rstrip())

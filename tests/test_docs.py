@@ -64,6 +64,8 @@ def test_the_tutorial_rule_works_as_written(tmp_path: Path, monkeypatch: pytest.
     page = (REPO / "docs" / "writing-rules.md").read_text()
     rule_text = re.search(r"```yaml\n(# policies/ACME001[^\n]*\n.*?)```", page, re.S)
     assert rule_text is not None
+    shipped = REPO / "docs" / "policies" / "ACME001-internal-load-balancer.yaml"
+    assert shipped.read_text() == rule_text.group(1), "docs/policies/ holds the rule of docs/writing-rules.md"
     (tmp_path / "policies").mkdir()
     (tmp_path / "policies" / "ACME001.yaml").write_text(rule_text.group(1))
     examples = yaml.safe_load(rule_text.group(1))["examples"]

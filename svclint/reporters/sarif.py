@@ -19,11 +19,11 @@ from svclint import __version__
 from svclint.engine.evaluate import ActiveRule
 from svclint.fingerprint import FINGERPRINT_KEY, fingerprint
 from svclint.model import Finding, Location, Severity
-from svclint.project import PROJECT_URL, rule_doc_url
+from svclint.project import PROJECT_URL
 from svclint.reporters.base import Report
 from svclint.reporters.present import STDIN_MARKER, STDIN_NAME, escape, report_path
 from svclint.reporters.source import SourceLines
-from svclint.ruledocs import rule_help_markdown, rule_help_text
+from svclint.ruledocs import rule_help_markdown, rule_help_text, rule_help_uri
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"
@@ -73,13 +73,14 @@ def _descriptor(active: ActiveRule) -> dict[str, Any]:
         properties["security-severity"] = f"{score:.1f}"
         if "security" not in properties["tags"]:
             properties["tags"].append("security")
+    help_uri = rule_help_uri(rule)
     return {
         "id": rule.id,
         "name": _pascal(rule.name),
         "shortDescription": {"text": rule.title},
         "fullDescription": {"text": shorten(rule.description, MAX_DESCRIPTION)},
         "help": {"text": rule_help_text(rule), "markdown": rule_help_markdown(rule)},
-        "helpUri": rule_doc_url(rule.id),
+        **({"helpUri": help_uri} if help_uri is not None else {}),
         "defaultConfiguration": {"level": _LEVELS[active.severity]},
         "properties": properties,
     }
