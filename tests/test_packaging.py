@@ -27,6 +27,7 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
         check=True,
     )
     (wheel,) = work.glob("svclint-*.whl")
+    shutil.copy(wheel, work / "built.whl")
     env_dir = work / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     python = env_dir / "bin" / "python"
@@ -89,3 +90,22 @@ def test_installed_svclint_reads_its_rules_from_the_bundle(installed: Path, tmp_
         [str(installed / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
     assert proc.stdout.strip() == str(len(list((REPO / "rules").glob("*.yaml"))))
+
+
+def test_wheel_carries_license_and_metadata(installed: Path) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(installed.parent / "built.whl") as wheel:
+        names = wheel.namelist()
+        (metadata_name,) = [n for n in names if n.endswith(".dist-info/METADATA")]
+        metadata = wheel.read(metadata_name).decode()
+        (license_name,) = [n for n in names if n.endswith(".dist-info/licenses/LICENSE")]
+        assert wheel.read(license_name) == (REPO / "LICENSE").read_bytes()
+    assert "License-Expression: Apache-2.0" in metadata
+    assert "License-File: LICENSE" in metadata
+    assert "Classifier: Development Status :: 4 - Beta" in metadata
+    assert "Project-URL: Issues, https://github.com/svclint/svclint/issues" in metadata
+    assert (
+        "Requires-Dist: ruamel-yaml-clib<0.3,>=0.2.8" in metadata
+        or "Requires-Dist: ruamel.yaml.clib<0.3,>=0.2.8" in metadata
+    )
