@@ -8,6 +8,7 @@ together in the order they are written.
 
 from __future__ import annotations
 
+import difflib
 import os
 import re
 import shlex
@@ -87,7 +88,8 @@ def test_console_example_prints_what_the_page_shows(example: Example) -> None:
     if expected and expected[-1] == "...":
         expected = expected[:-1]
         actual = actual[: len(expected)]
-    assert actual == expected, f"{example.id} shows other output than `{shlex.join(example.argv)}` prints"
+    diff = "\n".join(difflib.unified_diff(expected, actual, "the page", "svclint", lineterm=""))
+    assert actual == expected, f"{example.id} shows other output than `{shlex.join(example.argv)}` prints:\n{diff}"
 
 
 def test_the_pages_hold_console_examples() -> None:
