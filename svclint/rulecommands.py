@@ -188,7 +188,10 @@ def list_rules(
     show_all: bool,
     output_format: str,
 ) -> None:
-    """List the rules a lint run here would use: id, name, severity and title."""
+    """List the rules a lint run here would use.
+
+    One line per rule: id, name, severity (after the configuration's overrides) and title.
+    """
     statuses = configured_rules(rule_dirs, enable, disable, config, no_config)
     shown = [status for status in statuses if status.enabled or show_all]
     if output_format == "json":
@@ -213,7 +216,10 @@ def explain(
     config: Path | None,
     no_config: bool,
 ) -> None:
-    """Show a rule's documentation (by id or name), and how the configuration sets it."""
+    """Show a rule's documentation (by id or name).
+
+    A line says how the configuration changes the rule (turned off or on, another severity).
+    """
     from svclint.ruledocs import rule_page
 
     for status in configured_rules(rule_dirs, enable, disable, config, no_config):
@@ -238,7 +244,11 @@ def _configured_facts(status: RuleStatus) -> list[str]:
 @click.argument("directory", type=click.Path(file_okay=False, exists=True, path_type=Path), metavar="DIR")
 @click.option("-v", "--verbose", is_flag=True, help="Also list the examples that pass.")
 def check_rules(directory: Path, verbose: bool) -> None:
-    """Run the examples of the rule files in DIR as tests: exit 1 when one fails, 2 when a rule file is bad."""
+    """Run the examples of DIR's rule files as tests.
+
+    Each invalid example must be reported exactly on its lines marked `# <-`, each valid one not at all. Exit 1
+    when an example fails, 2 when a rule file is wrong.
+    """
     from svclint.engine.ruleset import RuleError, builtin_rules_dir, load_rules
     from svclint.ruletests import run_examples
 
