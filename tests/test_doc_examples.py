@@ -1,9 +1,8 @@
 """Every console example in README.md and docs/ runs, and prints exactly what the page shows.
 
-A ```console block holds `$ svclint ...` lines, each followed by its output; `$ cd DIR` (relative to the
-repository) sets the directory for the commands after it, and a last line `...` means the output goes on.
-Commands run as a reader would type them in a clone of the repository, standard output and standard error
-together in the order they are written.
+A ```console block holds `$ svclint ...` lines, each followed by its output; a last line `...` means the output
+goes on. Commands run as a reader would type them at the root of a clone of the repository, standard output and
+standard error together in the order they are written.
 """
 
 from __future__ import annotations
@@ -15,7 +14,6 @@ import shlex
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pytest
 
@@ -31,7 +29,6 @@ _RUNNER_ENV = ("GITHUB_ACTIONS", "GITLAB_CI", "CI", "FORCE_COLOR", "CLICOLOR_FOR
 class Example:
     page: str
     line: int  # of the command in the page
-    cwd: Path
     argv: list[str]
     expected: list[str] = field(default_factory=list)
 
@@ -47,16 +44,10 @@ def examples() -> list[Example]:
         name = page.relative_to(REPO).as_posix()
         for block in _BLOCK.finditer(text):
             first_line = text.count("\n", 0, block.start(1)) + 1
-            cwd = REPO
             current: Example | None = None
             for offset, line in enumerate(block.group(1).splitlines()):
                 if line.startswith("$ "):
-                    argv = shlex.split(line[2:])
-                    if argv[0] == "cd":
-                        cwd = (cwd / argv[1]).resolve()
-                        current = None
-                        continue
-                    current = Example(name, first_line + offset, cwd, argv)
+                    current = Example(name, first_line + offset, shlex.split(line[2:]))
                     found.append(current)
                 elif current is not None:
                     current.expected.append(line)
@@ -71,7 +62,7 @@ def _run(example: Example) -> list[str]:
     env["PYTHONUNBUFFERED"] = "1"  # stdout and stderr interleave as on a terminal
     proc = subprocess.run(
         [sys.executable, "-m", "svclint", *example.argv[1:]],
-        cwd=example.cwd,
+        cwd=REPO,
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
