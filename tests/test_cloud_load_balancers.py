@@ -266,3 +266,22 @@ def test_the_load_balancer_page_covers_every_annotation_of_the_table() -> None:
     for row in builtin_tables()["loadBalancerAnnotations"]["annotations"]:
         short = row["annotation"].removeprefix("service.beta.kubernetes.io/")
         assert short in page and row["provider"].split(" (")[0] in page, row["annotation"]
+
+
+@pytest.mark.parametrize(
+    ("annotations", "restricted"),
+    [
+        ({"service.beta.kubernetes.io/azure-allowed-ip-ranges": "203.0.113.0/24, 198.51.100.0/24"}, True),
+        ({"service.beta.kubernetes.io/azure-allowed-ip-ranges": "10.0.0.0/8,0.0.0.0/0"}, False),
+        ({"service.beta.kubernetes.io/azure-allowed-service-tags": "AzureFrontDoor.Backend"}, True),
+        ({"service.beta.kubernetes.io/azure-allowed-service-tags": "Internet"}, False),
+        ({"service.beta.kubernetes.io/do-loadbalancer-allow-rules": "cidr:103.21.244.0/22,ip:1.2.3.4"}, True),
+        ({"service.beta.kubernetes.io/do-loadbalancer-allow-rules": "cidr:0.0.0.0/0"}, False),
+    ],
+)
+def test_a_provider_allow_list_restricts_the_load_balancer_like_source_ranges(
+    tmp_path: Path, annotations: dict[str, str], restricted: bool
+) -> None:
+    found = lint(tmp_path, annotations)
+    assert lines_of(found["SVC301"]) == ([] if restricted else [type_line(annotations)])
+    assert lines_of(found["SVC312"]) == ([] if restricted else [port_line(annotations)])

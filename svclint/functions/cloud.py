@@ -13,8 +13,10 @@ from typing import Any
 
 from svclint.engine.conditions import Condition, compile_conditions
 from svclint.functions.base import CheckContext, CheckFunction, Target, Violation, register
+from svclint.k8s.validation import parse_network
 
 INTERNAL, PUBLIC, ERROR, UNKNOWN, IGNORED = "internal", "public", "error", "unknown", "ignored"
+RESTRICTED = "restricted"  # a provider annotation admits only listed clients
 
 _CONDITIONS = {"type": "array", "items": {"type": "object"}}
 _VALUES = {"type": "array", "items": {"type": "string"}}
@@ -45,6 +47,17 @@ ANNOTATION_TABLE_SCHEMA: dict[str, Any] = {
                 "source": _TEXT,
             },
             ["provider", "annotation", "internal", "public", "otherValues", "reads", "source"],
+        ),
+        "restrictions": _rows(
+            {
+                "provider": _TEXT,
+                "annotation": _TEXT,
+                "prefixes": _VALUES,
+                "openValues": _VALUES,
+                "reads": _TEXT,
+                "source": _TEXT,
+            },
+            ["provider", "annotation", "reads", "source"],
         ),
         "defaults": _rows(
             {
@@ -99,6 +112,26 @@ class AnnotationEntry:
 
 
 @dataclass(frozen=True)
+class Restriction:
+    """A provider annotation that admits only listed clients, as loadBalancerSourceRanges does."""
+
+    annotation: str
+    prefixes: tuple[str, ...]  # item prefixes to drop before reading a CIDR ("cidr:" for DigitalOcean)
+    open_values: frozenset[str]  # items that admit everyone (Azure's "Internet" service tag)
+
+    def restricts(self, value: Any) -> bool:
+        if not isinstance(value, str) or not value.strip():
+            return False
+        for item in (part.strip() for part in value.split(",")):
+            for prefix in self.prefixes:
+                item = item.removeprefix(prefix)
+            network = parse_network(item)
+            if item in self.open_values or (network is not None and network.prefixlen == 0):
+                return False
+        return True
+
+
+@dataclass(frozen=True)
 class ProviderDefault:
     provider: str
     when: tuple[Condition, ...]
@@ -109,6 +142,7 @@ class ProviderDefault:
 class AnnotationTable:
     entries: tuple[AnnotationEntry, ...]
     defaults: tuple[ProviderDefault, ...]
+    restrictions: tuple[Restriction, ...] = ()
 
     @classmethod
     def from_options(cls, table: Mapping[str, Any]) -> AnnotationTable:
@@ -130,12 +164,19 @@ class AnnotationTable:
             ProviderDefault(row["provider"], compile_conditions(row.get("when", [])), row["exposure"])
             for row in table.get("defaults", [])
         )
-        return cls(entries, defaults)
+        restrictions = tuple(
+            Restriction(row["annotation"], tuple(row.get("prefixes", ())), frozenset(row.get("openValues", ())))
+            for row in table.get("restrictions", [])
+        )
+        return cls(entries, defaults, restrictions)
 
     def exposure(self, data: Any, partial: bool = False) -> str:
-        """`internal` when some provider's controller would make the load balancer internal, `unknown` when one
-        would refuse the Service or decides from settings not in view, `public` otherwise."""
+        """`restricted` when a provider annotation admits only listed clients, `internal` when some provider's
+        controller would make the load balancer internal, `unknown` when one would refuse the Service or decides
+        from settings not in view, `public` otherwise."""
         annotations = _annotations(data)
+        if any(r.restricts(annotations.get(r.annotation)) for r in self.restrictions):
+            return RESTRICTED
         decided: dict[str, str] = {}
         for entry in self.entries:
             if entry.provider in decided or entry.annotation not in annotations or not entry.applies(data, partial):
