@@ -19,6 +19,10 @@ from svclint.parsing.resolve import resolve_plain
 
 # `${NAME}`, `${NAME:-default}`, `${NAME-default}` and `$NAME`, as GNU envsubst and the shells read them. A bare
 # `$name` in lower case is left alone: Prometheus templates (`$labels`, `$value`) use those in annotations.
+# Strings a container's shell or the kubelet expands at run time (`command: [sh, -c, "echo $HOME"]`), and the
+# payload of ConfigMaps and Secrets: a `$VAR` there is the program's, not a placeholder filled in before apply.
+_RUN_TIME_KEYS = frozenset({"command", "args", "env", "lifecycle", "data", "stringData"})
+
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Z_][A-Z0-9_]*)\b")
 
 
@@ -38,7 +42,9 @@ def fill_defaults(resource: Resource) -> Placeholders:
     """Replace placeholders that carry a default by the default, in place; note the values left unknown."""
     found = Placeholders()
     for path, text in list(_strings(resource.data, ())):
-        if "$" not in text or _PLACEHOLDER.search(text) is None:
+        if "$" not in text or _RUN_TIME_KEYS.intersection(str(part) for part in path):
+            continue
+        if _PLACEHOLDER.search(text) is None:
             continue
         match = _PLACEHOLDER.search(text)
         assert match is not None

@@ -72,3 +72,18 @@ def test_prometheus_template_variables_are_not_placeholders(tmp_path: Path) -> N
         "  ports:\n  - port: 80\n"
     )
     assert by_rule(run_files(tmp_path, {"service.yaml": text}).findings, "SVC012") == []
+
+
+def test_shell_variables_in_commands_and_config_data_are_not_placeholders(tmp_path: Path) -> None:
+    text = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\nspec:\n  template:\n    metadata:\n"
+        "      labels: {app: web}\n    spec:\n      containers:\n      - name: web\n        image: web\n"
+        '        command: [sh, -c, "exec server --lib ${LD_LIBRARY_PATH}"]\n'
+        '        args: ["--index=$JOB_COMPLETION_INDEX"]\n'
+        "        env:\n        - {name: DB, value: $MYSQL_DATABASE}\n---\n"
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: script\ndata:\n  run.sh: echo $HOME\n"
+    )
+    assert by_rule(run_files(tmp_path, {"workload.yaml": text}).findings, "SVC012") == []
+    placed = text.replace("image: web", "image: $IMAGE_URL")
+    found = by_rule(run_files(tmp_path, {"workload.yaml": placed}).findings, "SVC012")
+    assert [(f.location.span.start_line, f.location.span.start_col) for f in found] == [(12, 16)]
