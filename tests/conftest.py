@@ -15,6 +15,21 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 CORPUS = SHARED / "corpus"
 
+# A one-Service manifest with exactly one error (SVC101 at 11:15), for tests about exit codes and reports.
+NODE_PORT_OUT_OF_RANGE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  type: NodePort
+  selector:
+    app: web
+  ports:
+  - port: 80
+    nodePort: 29999
+"""
+
 _RULES: list[Rule] | None = None
 
 

@@ -14,23 +14,11 @@ from typing import Any
 import pytest
 import yaml
 
-from conftest import REPO
+from conftest import NODE_PORT_OUT_OF_RANGE, REPO
 
 ACTION: dict[str, Any] = yaml.safe_load((REPO / "action.yml").read_text())
 _EXPRESSION = re.compile(r"\$\{\{\s*(inputs|steps\.lint\.outputs)\.([\w-]+)\s*\}\}")
-SERVICE = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  type: NodePort
-  selector:
-    app: web
-  ports:
-  - port: 80
-    nodePort: 29999
-"""
+SERVICE = NODE_PORT_OUT_OF_RANGE
 
 
 def _step(name: str) -> dict[str, Any]:

@@ -17,21 +17,10 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import NODE_PORT_OUT_OF_RANGE
 from svclint.cli import cli
 
-SERVICE = """\
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  type: NodePort
-  selector:
-    app: web
-  ports:
-  - port: 80
-    nodePort: 29999
-"""
+SERVICE = NODE_PORT_OUT_OF_RANGE
 OTHER = SERVICE.replace("name: web", "name: api").replace("29999", "29998")
 
 
