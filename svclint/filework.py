@@ -25,6 +25,7 @@ from svclint.model import FieldPath, Finding, Location
 from svclint.parsing.build import StructureProblem
 from svclint.parsing.loader import DirectiveComment, FileStats, LoadedFile, LoadOptions, load_bytes, too_large
 from svclint.partial import has_patch_directives, looks_like_fragment, remove_patch_directives
+from svclint.paths.index import PATH_KINDS
 from svclint.respan import FileOrigin
 from svclint.routing import ROUTE_KINDS
 from svclint.sources import Source
@@ -33,8 +34,9 @@ WORKLOAD_KINDS = frozenset(
     {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
      "Rollout", "DeploymentConfig"}
 )  # fmt: skip
-# Gateway API routes are kept whole for their backendRefs: a route in front of a Service changes the advice.
-WHOLE_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall", *ROUTE_KINDS})
+# Gateway API routes are kept whole for their backendRefs: a route in front of a Service changes the advice. The
+# path model reads the other objects on the way whole: they are small.
+WHOLE_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall", *ROUTE_KINDS, *PATH_KINDS})
 
 
 @dataclass(slots=True)

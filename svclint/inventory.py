@@ -16,6 +16,8 @@ from typing import TYPE_CHECKING, Any
 from svclint.document import Resource
 from svclint.kustomized import KustomizedNamespaces
 from svclint.model import FieldPath
+from svclint.paths.index import PathIndex
+from svclint.paths.labels import label_text as _label_text
 from svclint.routing import BackendUse, backend_uses, is_gateway_api, is_route
 
 if TYPE_CHECKING:
@@ -186,6 +188,7 @@ class Inventory:
     partial_view: bool = False  # only some files are in view (pre-commit without context)
     kustomized: KustomizedNamespaces = field(default_factory=KustomizedNamespaces)
     firewall: FirewallModel | None = None  # the run's firewall rules, when firewall checks are on
+    paths: PathIndex = field(default_factory=PathIndex)  # Gateways, routes, grants, policies, endpoints
     # Pod templates by namespace and (label, value), and answers already given: many rules ask the same thing.
     _by_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
     # The same across namespaces, and by the workloads' own metadata.labels; the label keys each namespace's
@@ -404,14 +407,6 @@ def _own_labels(resource: Resource) -> dict[str, Any]:
     return labels if isinstance(labels, dict) else {}
 
 
-def _label_text(value: Any) -> str:
-    if value is True:
-        return "true"
-    if value is False:
-        return "false"
-    return "" if value is None else str(value)
-
-
 def build_inventory(
     resources: Iterable[Resource],
     partial_view: bool = False,
@@ -426,6 +421,7 @@ def build_inventory(
             patches.append(resource)  # a patch: the object it changes is defined elsewhere
             continue
         kind = resource.kind
+        inventory.paths.add(resource)
         if kind in _TEMPLATE_PATHS and _is_workload(resource):
             template = _pod_template(resource)
             if template is not None:

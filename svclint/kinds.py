@@ -30,10 +30,12 @@ BUILTIN_KINDS = frozenset(
     }
 )  # fmt: skip
 
-# What the inventory reads: workloads (pod templates), Services, Ingresses, autoscalers, firewall resources.
+# What the inventory reads: workloads (pod templates), Services, Ingresses, autoscalers, firewall resources, and
+# for the path model NetworkPolicies and hand-written endpoints.
 INVENTORY_KINDS = frozenset(
     {
         "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
-        "Service", "Ingress", "HorizontalPodAutoscaler", "ComputeFirewall",
+        "Service", "Ingress", "HorizontalPodAutoscaler", "ComputeFirewall", "NetworkPolicy", "EndpointSlice",
+        "Endpoints",
     }
 )  # fmt: skip

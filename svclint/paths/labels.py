@@ -1,0 +1,79 @@
+"""Kubernetes label selectors (`matchLabels` and `matchExpressions`), as NetworkPolicies and ReferenceGrant
+peers use them: a plain map of labels is a selector too."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+_OPERATORS = frozenset({"In", "NotIn", "Exists", "DoesNotExist"})
+
+
+@dataclass(frozen=True, slots=True)
+class LabelSelector:
+    """A parsed metav1.LabelSelector. `understood` is False when some part could not be read (an unknown
+    operator, a value that is not a string): such a selector's matches are not known."""
+
+    match_labels: tuple[tuple[str, str], ...] = ()
+    expressions: tuple[tuple[str, str, frozenset[str]], ...] = ()
+    understood: bool = True
+
+    @classmethod
+    def parse(cls, value: Any) -> LabelSelector:
+        """`{}` and null select everything (in NetworkPolicy podSelector and namespaceSelector)."""
+        if value is None:
+            return cls()
+        if not isinstance(value, dict):
+            return cls(understood=False)
+        labels = value.get("matchLabels") or {}
+        expressions = value.get("matchExpressions") or []
+        if not isinstance(labels, dict) or not isinstance(expressions, list):
+            return cls(understood=False)
+        pairs = tuple(sorted((str(k), label_text(v)) for k, v in labels.items()))
+        parsed: list[tuple[str, str, frozenset[str]]] = []
+        for expression in expressions:
+            if not isinstance(expression, dict):
+                return cls(pairs, understood=False)
+            key, operator, values = expression.get("key"), expression.get("operator"), expression.get("values") or []
+            if not isinstance(key, str) or operator not in _OPERATORS or not isinstance(values, list):
+                return cls(pairs, understood=False)
+            parsed.append((key, str(operator), frozenset(label_text(v) for v in values)))
+        return cls(pairs, tuple(parsed))
+
+    @property
+    def selects_everything(self) -> bool:
+        return self.understood and not self.match_labels and not self.expressions
+
+    def matches(self, labels: Mapping[str, Any]) -> bool | None:
+        """Whether the labels satisfy the selector; None when the selector could not be read."""
+        if not self.understood:
+            return None
+        for key, value in self.match_labels:
+            if key not in labels or label_text(labels[key]) != value:
+                return False
+        for key, operator, values in self.expressions:
+            present = key in labels
+            if operator == "Exists" and not present:
+                return False
+            if operator == "DoesNotExist" and present:
+                return False
+            if operator == "In" and (not present or label_text(labels[key]) not in values):
+                return False
+            if operator == "NotIn" and present and label_text(labels[key]) in values:
+                return False
+        return True
+
+    def describe(self) -> str:
+        parts = [f"{key}={value}" for key, value in self.match_labels]
+        parts += [f"{key} {operator} ({', '.join(sorted(values))})" for key, operator, values in self.expressions]
+        return ", ".join(parts) or "every pod"
+
+
+def label_text(value: Any) -> str:
+    """A label value as the API server stores it (YAML booleans and numbers written unquoted)."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)
