@@ -19,8 +19,8 @@ from svclint import __version__
 from svclint.k8s.versions import NEWEST, OLDEST, version_text
 
 if TYPE_CHECKING:
-    from svclint.progress import ProgressLine
     from svclint.reporters import Report
+    from svclint.reporters.progress import ProgressLine
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -55,7 +55,7 @@ def _kube_version(ctx: click.Context, param: click.Parameter, value: str | None)
 
 
 def _format_specs(ctx: click.Context, param: click.Parameter, value: tuple[str, ...]) -> tuple[str, ...]:
-    from svclint.outputs import OutputError, parse_spec
+    from svclint.reporters.outputs import OutputError, parse_spec
 
     for spec in value:
         try:
@@ -66,7 +66,7 @@ def _format_specs(ctx: click.Context, param: click.Parameter, value: tuple[str, 
 
 
 def _complete_rule_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
-    from svclint.rulecommands import complete_rule_names
+    from svclint.commands.rules import complete_rule_names
 
     return complete_rule_names(ctx, param, incomplete)
 
@@ -239,16 +239,16 @@ def lint(**options: Any) -> None:
     """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""
     from dataclasses import replace
 
-    from svclint.config import ConfigFileError
+    from svclint.core.model import Severity
     from svclint.engine.ruleset import RuleError
-    from svclint.model import Severity
-    from svclint.options import CommandLine, check_rule_names, resolve
-    from svclint.outputs import OutputError, is_terminal, plan_outputs, use_color
-    from svclint.parallel import WorkerLost
+    from svclint.input.sources import SourceError
     from svclint.reporters import Report, renderer
-    from svclint.run import ConfigError, load_all_rules
-    from svclint.run import lint as run_lint
-    from svclint.sources import SourceError
+    from svclint.reporters.outputs import OutputError, is_terminal, plan_outputs, use_color
+    from svclint.run.config import ConfigFileError
+    from svclint.run.options import CommandLine, check_rule_names, resolve
+    from svclint.run.parallel import WorkerLost
+    from svclint.run.pipeline import ConfigError, load_all_rules
+    from svclint.run.pipeline import lint as run_lint
 
     force = options.pop("force")
     cli_options = CommandLine(**options)
@@ -268,7 +268,7 @@ def lint(**options: Any) -> None:
         for warning in [*resolved.warnings, *result.warnings]:
             click.echo(f"svclint: warning: {warning}", err=True)
         if cli_options.write_baseline is not None:
-            from svclint.baseline import write_baseline
+            from svclint.filters.baseline import write_baseline
 
             written = write_baseline(cli_options.write_baseline, result.findings, force=force)
             _tell_baseline(cli_options.write_baseline, written)
@@ -314,7 +314,7 @@ def _write_digest(report: Report, files: list[str], color_mode: str) -> None:
     """The summary, and on failure the first failing findings, on stderr: a CI job never goes red silently."""
     from dataclasses import replace
 
-    from svclint.outputs import use_color
+    from svclint.reporters.outputs import use_color
     from svclint.reporters.text import finding_line, summary
 
     styled = replace(report, color=use_color(color_mode, sys.stderr), show_source=False)
@@ -327,8 +327,8 @@ def _write_digest(report: Report, files: list[str], color_mode: str) -> None:
 
 
 def _progress(quiet: bool) -> ProgressLine | None:
-    from svclint.outputs import is_terminal
-    from svclint.progress import ProgressLine
+    from svclint.reporters.outputs import is_terminal
+    from svclint.reporters.progress import ProgressLine
 
     if quiet or not is_terminal(sys.stderr):
         return None
@@ -337,7 +337,7 @@ def _progress(quiet: bool) -> ProgressLine | None:
 
 def _baseline_error() -> type[Exception]:
     """Evaluated only when an error reaches the handler: runs without a baseline never import its module."""
-    from svclint.baseline import BaselineError
+    from svclint.filters.baseline import BaselineError
 
     return BaselineError
 
@@ -345,7 +345,7 @@ def _baseline_error() -> type[Exception]:
 def _check_output(output: str | None) -> None:
     """Refuse a link or a non-regular file as a report file before the run, not after it."""
     if output is not None:
-        from svclint.safe_write import UnsafeTargetError, check_target
+        from svclint.core.safe_write import UnsafeTargetError, check_target
 
         try:
             check_target(Path(output))
@@ -396,7 +396,7 @@ def _write(data: bytes, output: str | None) -> None:
         except OSError as err:  # a full disk behind `> report.sarif`
             fail(f"cannot write the report: {err.strerror}")
         return
-    from svclint.safe_write import UnsafeTargetError, write_atomically
+    from svclint.core.safe_write import UnsafeTargetError, write_atomically
 
     try:
         write_atomically(Path(output), data)
@@ -407,7 +407,7 @@ def _write(data: bytes, output: str | None) -> None:
 
 
 def _add_rule_commands() -> None:
-    from svclint.rulecommands import check_rules, explain, list_rules
+    from svclint.commands.rules import check_rules, explain, list_rules
 
     for command in (list_rules, explain, check_rules):
         cli.add_command(command)

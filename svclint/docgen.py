@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from svclint.engine.ruleset import Rule
-from svclint.ruledocs import rule_page
+from svclint.reporters.ruledocs import rule_page
 
 
 def rule_pages(rules: list[Rule]) -> dict[str, str]:
@@ -151,7 +151,7 @@ def functions_page() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from svclint.run import LintSettings, load_all_rules
+    from svclint.run.pipeline import LintSettings, load_all_rules
 
     args = sys.argv[1:] if argv is None else argv
     from svclint.engine.bundle import BUNDLE, build_bundle
@@ -166,7 +166,7 @@ def main(argv: list[str] | None = None) -> int:
             stale.unlink()
     for name, text in pages.items():
         (target / name).write_text(text, encoding="utf-8")
-    from svclint.config import config_schema
+    from svclint.run.config import config_schema
 
     (target.parent / "configuration.md").write_text(configuration_page(config_schema()), encoding="utf-8")
     (target.parent / "functions.md").write_text(functions_page(), encoding="utf-8")

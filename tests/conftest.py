@@ -6,10 +6,10 @@ from typing import Any
 
 import pytest
 
+from svclint.core.model import Finding
 from svclint.engine.params import parse_port_range
 from svclint.engine.ruleset import Rule
-from svclint.model import Finding
-from svclint.run import LintSettings, RunResult, lint, load_all_rules
+from svclint.run.pipeline import LintSettings, RunResult, lint, load_all_rules
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -14,9 +14,9 @@ import pytest
 from test_hostile import svclint
 
 from conftest import builtin_rules, by_rule, run_files
+from svclint.core.model import Finding
 from svclint.engine.ruleset import RuleError, load_rule_file
-from svclint.model import Finding
-from svclint.parsing.depth import MAX_DEPTH
+from svclint.input.parsing.depth import MAX_DEPTH
 
 ALL_RULES = tuple(rule.id for rule in builtin_rules())
 
@@ -101,8 +101,8 @@ def test_nesting_at_the_limit_is_linted_and_one_past_it_is_refused(tmp_path: Pat
 
 
 def test_a_flood_of_suppression_comments_costs_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from svclint.parsing import loader
-    from svclint.suppress import Directive
+    from svclint.filters.suppress import Directive
+    from svclint.input.parsing import loader
 
     flood = 2000
     line_reads = 0

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from svclint.cache import ValidationCache
+from svclint.core.cache import ValidationCache
 from svclint.engine.ruleset import RuleError, builtin_rules_dir, load_rules
 
 

@@ -11,8 +11,8 @@ from click.testing import CliRunner
 
 from conftest import SHARED, builtin_rules, by_rule, lines_of, run_files, run_text
 from svclint.cli import cli
+from svclint.core.model import Severity
 from svclint.engine.tables import builtin_tables
-from svclint.model import Severity
 
 SERVICE = """\
 apiVersion: v1

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import run_files
-from svclint.baseline import write_baseline
+from svclint.filters.baseline import write_baseline
 
 SERVICE = (
     "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n"

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, run_files
-from svclint.model import Finding
-from svclint.run import LintSettings, lint
+from svclint.core.model import Finding
+from svclint.run.pipeline import LintSettings, lint
 
 DATA = REPO / "tests" / "data" / "crossref"
 

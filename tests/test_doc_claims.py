@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from conftest import REPO, builtin_rules
-from svclint.config import config_schema
+from svclint.run.config import config_schema
 
 if sys.version_info >= (3, 11):
     import tomllib

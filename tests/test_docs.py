@@ -23,8 +23,8 @@ def test_rule_pages_are_up_to_date() -> None:
 
 
 def test_configuration_reference_is_up_to_date() -> None:
-    from svclint.config import config_schema
     from svclint.docgen import configuration_page
+    from svclint.run.config import config_schema
 
     page = REPO / "docs" / "configuration.md"
     assert page.read_text() == configuration_page(config_schema()), "run `python -m svclint.docgen`"

@@ -9,7 +9,7 @@ import pytest
 
 from conftest import run_files
 from svclint.functions import pods
-from svclint.inventory import PodTemplate
+from svclint.inventory.index import PodTemplate
 
 RULES = ("SVC201", "SVC202", "SVC207", "SVC210", "SVC308")
 

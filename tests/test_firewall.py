@@ -12,11 +12,11 @@ from click.testing import CliRunner
 
 from conftest import REPO
 from svclint.cli import cli
-from svclint.config import firewall_settings
 from svclint.firewall.model import AddressSet, FirewallModel, FirewallRule, Permission, PortRange
 from svclint.firewall.settings import FirewallSettings
 from svclint.firewall.sources import FirewallFileError, load_export
-from svclint.run import LintSettings, lint
+from svclint.run.config import firewall_settings
+from svclint.run.pipeline import LintSettings, lint
 
 DATA = REPO / "tests" / "data" / "firewall"
 LINES = {port: 12 + 12 * index for index, port in enumerate([30100, 30101, 30102, 30104, 30105, 30106, 30107,

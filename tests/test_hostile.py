@@ -21,9 +21,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import builtin_rules, run_files
+from svclint.core.model import Finding
 from svclint.engine.ruleset import RuleError, load_rule_file
-from svclint.model import Finding
-from svclint.run import RunResult
+from svclint.run.pipeline import RunResult
 
 ALL_RULES = tuple(rule.id for rule in builtin_rules())
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -219,7 +219,7 @@ def test_random_aliases_through_every_rule(tmp_path: Path, values: list[str]) ->
 def nested_near_the_limit(draw: st.DrawFn) -> tuple[str, int]:
     """A Service nested MAX_DEPTH - 1, MAX_DEPTH or MAX_DEPTH + 1 levels deep: block mappings (one column of
     indentation per level), then flow sequences and mappings in any order. Returns the text and its depth."""
-    from svclint.parsing.depth import MAX_DEPTH
+    from svclint.input.parsing.depth import MAX_DEPTH
 
     depth = MAX_DEPTH + draw(st.integers(-1, 1))
     block = draw(st.integers(1, depth - 1))  # the document and `spec:` hold the first block level
@@ -235,7 +235,7 @@ def nested_near_the_limit(draw: st.DrawFn) -> tuple[str, int]:
 @settings(FUZZ, max_examples=8)
 @given(case=nested_near_the_limit())
 def test_random_nesting_at_the_limit_through_every_rule(tmp_path: Path, case: tuple[str, int]) -> None:
-    from svclint.parsing.depth import MAX_DEPTH
+    from svclint.input.parsing.depth import MAX_DEPTH
 
     text, depth = case
     result = lint_everything(tmp_path, {"deep.yaml": text})

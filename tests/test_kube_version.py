@@ -12,9 +12,9 @@ from click.testing import CliRunner
 
 from conftest import builtin_rules, by_rule, run_text
 from svclint.cli import cli
+from svclint.core.project import PACKAGE_DIR
 from svclint.engine.tables import builtin_tables
 from svclint.k8s.versions import NEWEST, OLDEST, KubeVersion, parse_kube_version, parse_version_entry, version_text
-from svclint.project import PACKAGE_DIR
 
 TABLE = builtin_tables()["kubeVersions"]
 VERSION_FUNCTIONS = ("availableInKubeVersion", "servedInKubeVersion")

@@ -8,9 +8,9 @@ import time
 
 import pytest
 
-from svclint.kinds import BUILTIN_KINDS
-from svclint.model import Span
-from svclint.parsing.loader import LoadedFile, LoadOptions, load_bytes
+from svclint.core.model import Span
+from svclint.input.parsing.loader import LoadedFile, LoadOptions, load_bytes
+from svclint.k8s.kinds import BUILTIN_KINDS
 
 SERVICE = """\
 apiVersion: v1

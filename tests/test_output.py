@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from svclint.cli import cli
-from svclint.progress import ProgressLine
+from svclint.reporters.progress import ProgressLine
 
 HOSTILE_NAME = """\
 apiVersion: v1

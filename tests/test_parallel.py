@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import svclint.run
+import svclint.run.pipeline
 from conftest import REPO
-from svclint.model import Finding
-from svclint.run import LintSettings, lint
+from svclint.core.model import Finding
+from svclint.run.pipeline import LintSettings, lint
 
 DATA = REPO / "tests" / "data" / "crossref"
 
@@ -49,13 +49,13 @@ def test_a_file_changed_during_the_run_falls_back_to_the_objects_line(
     expected = [f for f in _lint(tmp_path / "repo", jobs=1) if f.rule_id == "SVC202"]
     assert [f.location.span.start_line for f in expected] == [22, 33, 44]
 
-    build_inventory = svclint.run.build_inventory
+    build_inventory = svclint.run.pipeline.build_inventory
 
     def edit_then_build(*args: object, **kwargs: object) -> object:
         services.write_text("# edited\n" + services.read_text())
         return build_inventory(*args, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(svclint.run, "build_inventory", edit_then_build)
+    monkeypatch.setattr(svclint.run.pipeline, "build_inventory", edit_then_build)
     changed = [f for f in _lint(tmp_path / "repo", jobs=1) if f.rule_id == "SVC202"]
     starts = [_document_start(services, f.location.span.start_line - 1) for f in expected]
     assert [(f.location.span.start_line, f.location.span.start_col) for f in changed] == [(s, 1) for s in starts]
@@ -75,17 +75,17 @@ def _document_start(path: Path, line_before_edit: int) -> int:
 
 _KILLING_WORKER = """
 import os, signal, sys
-import svclint.parallel
+import svclint.run.parallel
 from svclint.cli import main
 
-real = svclint.parallel.process
+real = svclint.run.parallel.process
 
 def process(source, reported, job, stdin=None):
     if source.display.endswith("die.yaml"):
         os.kill(os.getpid(), signal.SIGKILL)  # what the OOM killer does
     return real(source, reported, job, stdin)
 
-svclint.parallel.process = process
+svclint.run.parallel.process = process
 main(["lint", "--jobs", "2", "k8s"])
 """
 

@@ -15,13 +15,13 @@ from pathlib import Path
 import pytest
 import yaml
 
-from svclint.model import Span
-from svclint.parsing.build import TreeBuilder
-from svclint.parsing.chunks import Chunk, split_documents
-from svclint.parsing.decode import Decoded, decode
-from svclint.parsing.fallback import PureComposer
-from svclint.parsing.loader import LoadOptions, _Composer, load_bytes
-from svclint.run import skip_kinds
+from svclint.core.model import Span
+from svclint.input.parsing.build import TreeBuilder
+from svclint.input.parsing.chunks import Chunk, split_documents
+from svclint.input.parsing.decode import Decoded, decode
+from svclint.input.parsing.fallback import PureComposer
+from svclint.input.parsing.loader import LoadOptions, _Composer, load_bytes
+from svclint.run.pipeline import skip_kinds
 from tests.conftest import SHARED, builtin_rules
 
 PROJECTS = sorted(p for folder in ("corpus", "realworld") for p in (SHARED / folder).iterdir() if p.is_dir())

@@ -3,9 +3,9 @@ followed from entry point to pods."""
 
 from __future__ import annotations
 
-from svclint.inventory import Inventory, build_inventory
-from svclint.parsing.loader import LoadOptions, load_bytes
-from svclint.paths.walk import service_paths
+from svclint.input.parsing.loader import LoadOptions, load_bytes
+from svclint.inventory.index import Inventory, build_inventory
+from svclint.inventory.walk import service_paths
 
 
 def _inventory(text: str) -> Inventory:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from conftest import builtin_rules
-from svclint.model import Severity
-from svclint.ruletests import run_example
+from svclint.commands.ruletests import run_example
+from svclint.core.model import Severity
 
 
 def _cases(kind: str) -> list[Any]:

@@ -17,8 +17,8 @@ import os
 from pathlib import Path
 from typing import Any
 
+from svclint.core.project import PACKAGE_DIR
 from svclint.engine.ruleset import Rule, RuleError, compile_rule_data, read_rule_document
-from svclint.project import PACKAGE_DIR
 
 BUNDLE = PACKAGE_DIR / "builtin_rules.json"
 FORMAT = 1

@@ -7,14 +7,14 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from svclint.document import Resource
+from svclint.core.model import FieldPath, Finding, Location, Severity, Span, format_field_path
+from svclint.engine.api import MISSING, CheckContext, Target, Violation
 from svclint.engine.budget import WATCHDOG, RuleTimeout
 from svclint.engine.ruleset import Rule
 from svclint.engine.selectors import Match, SelectorError
 from svclint.engine.templates import render, substitute_options
-from svclint.functions.base import MISSING, CheckContext, Target, Violation
-from svclint.inventory import Inventory
-from svclint.model import FieldPath, Finding, Location, Severity, Span, format_field_path
+from svclint.input.document import Resource
+from svclint.inventory.index import Inventory
 
 
 class RuleRuntimeError(Exception):

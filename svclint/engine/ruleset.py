@@ -16,20 +16,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from svclint import __version__
-from svclint.bounded_read import FileReadError, read_regular_file
-from svclint.document import Document
+from svclint.core.bounded_read import FileReadError, read_regular_file
+from svclint.core.model import FieldPath, Severity, Span
+from svclint.core.project import PACKAGE_DIR
+from svclint.engine.api import OptionError
 from svclint.engine.conditions import Condition, compile_conditions
 from svclint.engine.params import Params
 from svclint.engine.selectors import Selector, SelectorError, compile_selector
 from svclint.engine.templates import MissingVariable, lookup, placeholders, substitute_options
 from svclint.functions import REGISTRY, CheckFunction
-from svclint.functions.base import OptionError
-from svclint.model import FieldPath, Severity, Span
-from svclint.parsing.loader import LoadOptions, load_bytes
-from svclint.project import PACKAGE_DIR
+from svclint.input.document import Document
+from svclint.input.parsing.loader import LoadOptions, load_bytes
 
 if TYPE_CHECKING:
-    from svclint.cache import ValidationCache
+    from svclint.core.cache import ValidationCache
 
 BASE_VARIABLES = frozenset({"value", "path", "field", "kind", "name", "namespace", "resource"})
 _RULE_FILE_LIMIT = 1024 * 1024

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from svclint.model import FieldPath
+from svclint.core.model import FieldPath
 
 Match = tuple[FieldPath, Any]
 

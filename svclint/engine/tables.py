@@ -11,7 +11,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from svclint.project import PACKAGE_DIR
+from svclint.core.project import PACKAGE_DIR
 
 
 def tables_dir() -> Path:

@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING, Any
 from svclint.firewall.settings import ALL, FirewallSettings, Network
 
 if TYPE_CHECKING:
-    from svclint.document import Resource
-    from svclint.model import FieldPath
+    from svclint.core.model import FieldPath
+    from svclint.input.document import Resource
 
 ALL_V4 = ipaddress.IPv4Network("0.0.0.0/0")
 ALL_V6 = ipaddress.IPv6Network("::/0")

@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from svclint.document import Document, Resource
+from svclint.core.model import FieldPath
 from svclint.firewall.model import ALL_V4, AddressSet, FirewallRule, Permission, PortRange, network_name, parse_ports
 from svclint.firewall.settings import ALL, Network, parse_network
-from svclint.model import FieldPath
-from svclint.parsing.loader import LoadOptions, load_bytes
+from svclint.input.document import Document, Resource
+from svclint.input.parsing.loader import LoadOptions, load_bytes
 
 COMPUTE_FIREWALL_GROUP = "compute.cnrm.cloud.google.com/"
 GCLOUD_KIND = "gcloud:firewall"

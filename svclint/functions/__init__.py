@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from svclint.engine.api import REGISTRY, CheckFunction
 from svclint.functions import cloud, crossref, firewall, pods, schema, structure, values, versions
-from svclint.functions.base import REGISTRY, CheckFunction
 
 __all__ = [
     "REGISTRY",

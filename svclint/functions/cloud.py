@@ -11,8 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from svclint.engine.conditions import Condition, compile_conditions
-from svclint.functions.base import CheckContext, CheckFunction, Target, Violation, register
+from svclint.engine.api import CheckContext, CheckFunction, Condition, Target, Violation, compile_conditions, register
 from svclint.k8s.validation import parse_network
 
 INTERNAL, PUBLIC, ERROR, UNKNOWN, IGNORED = "internal", "public", "error", "unknown", "ignored"

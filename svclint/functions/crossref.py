@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from svclint.document import Resource
-from svclint.evidence import service_maker
-from svclint.functions.base import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.core.model import format_field_path
+from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.functions.values import is_integer
-from svclint.inventory import ContainerPort, PodTemplate, nearest_scope
-from svclint.model import format_field_path
-from svclint.routing import backend_reference
+from svclint.input.document import Resource
+from svclint.inventory.evidence import service_maker
+from svclint.inventory.index import ContainerPort, PodTemplate, nearest_scope
+from svclint.inventory.routing import backend_reference
 
 GCE_CLASSES = frozenset({"gce", "gce-internal"})
 NEG_ANNOTATION = "cloud.google.com/neg"

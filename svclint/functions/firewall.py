@@ -6,8 +6,8 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from svclint.engine.api import MISSING, CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.firewall.settings import ALL
-from svclint.functions.base import MISSING, CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.functions.values import is_integer
 
 if TYPE_CHECKING:  # the model itself is loaded only by runs with firewall checks on

@@ -6,12 +6,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from svclint.document import Resource
-from svclint.evidence import indirect_evidence, operator_object
-from svclint.functions.base import CheckContext, CheckFunction, Related, Target, Violation, register
-from svclint.inventory import Inventory, PodTemplate, nearest_scope
-from svclint.model import FieldPath
-from svclint.similarity import edit_distance, near
+from svclint.core.model import FieldPath
+from svclint.core.similarity import edit_distance, near
+from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.input.document import Resource
+from svclint.inventory.evidence import indirect_evidence, operator_object
+from svclint.inventory.index import Inventory, PodTemplate, nearest_scope
 
 SELECTOR_PATH: FieldPath = ("spec", "selector")
 # The closest-label hint compares the selector with at most this many pod templates, the nearest first: a

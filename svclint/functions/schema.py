@@ -12,10 +12,10 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
-from svclint.functions.base import CheckContext, CheckFunction, Target, Violation, register
-from svclint.model import FieldPath, format_field_path
-from svclint.project import PACKAGE_DIR
-from svclint.similarity import edit_distance
+from svclint.core.model import FieldPath, format_field_path
+from svclint.core.project import PACKAGE_DIR
+from svclint.core.similarity import edit_distance
+from svclint.engine.api import CheckContext, CheckFunction, Target, Violation, register
 
 SCHEMAS = {"service-v1": "service-v1.json"}
 _KEYWORDS = frozenset(

@@ -6,21 +6,22 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from svclint.engine.conditions import is_empty, same_value
-from svclint.engine.selectors import compile_selector
-from svclint.engine.templates import display
-from svclint.functions.base import (
+from svclint.core.model import FieldPath, format_field_path
+from svclint.engine.api import (
     MISSING,
     CheckContext,
     CheckFunction,
     Related,
     Target,
     Violation,
+    compile_selector,
+    display,
+    is_empty,
     prepared_option,
     register,
+    same_value,
 )
 from svclint.k8s.validation import FORMATS, parse_ip
-from svclint.model import FieldPath, format_field_path
 
 
 @register

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from svclint.engine.conditions import same_value
-from svclint.functions.base import MISSING, CheckContext, CheckFunction, Target, Violation, prepared_option, register
+from svclint.engine.api import (
+    MISSING,
+    CheckContext,
+    CheckFunction,
+    Target,
+    Violation,
+    prepared_option,
+    register,
+    same_value,
+)
 from svclint.k8s.validation import FORMATS, parse_network
 
 
@@ -133,7 +141,7 @@ class Format(CheckFunction):
     provides = frozenset({"reason", "item"})
 
     def prepare(self, options: dict[str, Any]) -> Any:
-        from svclint.engine.regexes import compile_safe
+        from svclint.engine.api import compile_safe
 
         skip = prepared_option(options, "skipMatching", compile_safe) if "skipMatching" in options else None
         return {**options, "check": FORMATS[options["format"]], "skip": skip}
@@ -173,7 +181,7 @@ class Pattern(CheckFunction):
     provides = frozenset({"pattern"})
 
     def prepare(self, options: dict[str, Any]) -> Any:
-        from svclint.engine.regexes import compile_safe
+        from svclint.engine.api import compile_safe
 
         if "match" in options:
             return (prepared_option(options, "match", compile_safe), True, options["match"])

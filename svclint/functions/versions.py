@@ -11,9 +11,9 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from svclint.functions.base import CheckContext, CheckFunction, Target, Violation, register
+from svclint.core.model import FieldPath, format_field_path
+from svclint.engine.api import CheckContext, CheckFunction, Target, Violation, register
 from svclint.k8s.versions import KubeVersion, parse_version_entry, version_text
-from svclint.model import FieldPath, format_field_path
 
 _VERSION = {"type": "string", "pattern": r"^1\.[0-9]{1,3}$"}
 _TEXT = {"type": "string", "minLength": 1}

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from importlib import import_module
 
-from svclint.outputs import FORMATS
 from svclint.reporters.base import Report
+from svclint.reporters.outputs import FORMATS
 
 
 def renderer(name: str) -> Callable[[Report], str]:

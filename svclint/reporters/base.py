@@ -6,13 +6,12 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from svclint.core.model import Finding, Severity
+from svclint.core.project import project_root
+from svclint.core.stats import RunStats, SuppressionStats
 from svclint.engine.evaluate import ActiveRule
 from svclint.k8s.versions import NEWEST, version_text
-from svclint.model import Finding, Severity
-from svclint.project import project_root
 from svclint.reporters.source import SourceLines
-from svclint.run import RunStats
-from svclint.suppress import SuppressionStats
 
 
 @dataclass

@@ -7,7 +7,7 @@ end the command or start another.
 
 from __future__ import annotations
 
-from svclint.model import Finding, Severity
+from svclint.core.model import Finding, Severity
 from svclint.reporters.base import Report
 from svclint.reporters.present import escape, shown_path
 

@@ -10,8 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from svclint.fingerprint import fingerprint
-from svclint.model import Finding, Severity
+from svclint.core.fingerprint import fingerprint
+from svclint.core.model import Finding, Severity
 from svclint.reporters.base import Report
 from svclint.reporters.present import escape, report_path
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from svclint import __version__
-from svclint.fingerprint import fingerprint
-from svclint.model import Finding, Location
+from svclint.core.fingerprint import fingerprint
+from svclint.core.model import Finding, Location
 from svclint.reporters.base import Report
 from svclint.reporters.present import escape, report_path
 

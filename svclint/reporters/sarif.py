@@ -16,14 +16,14 @@ from typing import Any
 from urllib.parse import quote
 
 from svclint import __version__
+from svclint.core.fingerprint import FINGERPRINT_KEY, fingerprint
+from svclint.core.model import Finding, Location, Severity
+from svclint.core.project import PROJECT_URL
 from svclint.engine.evaluate import ActiveRule
-from svclint.fingerprint import FINGERPRINT_KEY, fingerprint
-from svclint.model import Finding, Location, Severity
-from svclint.project import PROJECT_URL
 from svclint.reporters.base import Report
 from svclint.reporters.present import STDIN_MARKER, STDIN_NAME, escape, report_path
+from svclint.reporters.ruledocs import rule_help_markdown, rule_help_text, rule_help_uri
 from svclint.reporters.source import SourceLines
-from svclint.ruledocs import rule_help_markdown, rule_help_text, rule_help_uri
 
 SCHEMA_URI = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SRCROOT = "%SRCROOT%"

@@ -13,7 +13,7 @@ import os
 import re
 import stat
 
-from svclint.parsing.decode import Decoded, decode
+from svclint.input.parsing.decode import Decoded, decode
 from svclint.reporters.present import STDIN_MARKER
 
 

@@ -12,7 +12,7 @@ from collections import Counter
 
 import click
 
-from svclint.model import Finding, Location, Severity
+from svclint.core.model import Finding, Location, Severity
 from svclint.reporters.base import Report
 from svclint.reporters.present import escape, shown_path
 

@@ -1,0 +1,139 @@
+"""The engine's public API for check functions: what a check function is (a name, a JSON Schema for its
+options, a generator of violations) and what it receives. `svclint.functions` imports nothing else from the
+engine (the import contract in .importlinter holds it to that)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from svclint.core.model import FieldPath
+from svclint.engine.conditions import Condition, compile_conditions, is_empty, same_value
+from svclint.engine.selectors import compile_selector
+from svclint.engine.templates import display
+from svclint.inventory.related import Related
+
+__all__ = [
+    "MISSING",
+    "REGISTRY",
+    "CheckContext",
+    "CheckFunction",
+    "Condition",
+    "OptionError",
+    "Related",
+    "Target",
+    "Violation",
+    "compile_conditions",
+    "compile_safe",
+    "compile_selector",
+    "display",
+    "is_empty",
+    "prepared_option",
+    "register",
+    "same_value",
+]
+
+if TYPE_CHECKING:
+    from svclint.engine.regexes import LinearPattern
+    from svclint.input.document import Resource
+    from svclint.inventory.index import Inventory
+
+
+class _Missing:
+    """The value of a field that is not in the document (distinct from an explicit null)."""
+
+    _instance: ClassVar[_Missing | None] = None
+
+    def __new__(cls) -> _Missing:
+        if cls._instance is None:
+            cls._instance = super().__new__(cls)
+        return cls._instance
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class Target:
+    """One value a rule looks at: its path inside the resource and the value (or MISSING)."""
+
+    path: FieldPath
+    value: Any
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    path: FieldPath | None = None  # where to report, inside the resource; None: the target itself
+    variables: Mapping[str, Any] = field(default_factory=dict)
+    related: tuple[Related, ...] = ()
+    identity: str = ""  # what tells this violation apart from others of the same rule and field
+    at_key: bool = False  # point at the key of `path` (a bad map key), not at its value
+
+
+@dataclass(slots=True)
+class CheckContext:
+    resource: Resource
+    inventory: Inventory
+    params: Mapping[str, Any]
+
+
+class CheckFunction:
+    """Subclasses set `name`, `options_schema` and `provides`, and implement `check`."""
+
+    name: ClassVar[str]
+    description: ClassVar[str] = ""
+    options_schema: ClassVar[dict[str, Any]] = {"type": "object", "additionalProperties": False}
+    provides: ClassVar[frozenset[str]] = frozenset()
+    accepts_missing: ClassVar[bool] = False  # called for fields that are absent (MISSING)
+    needs_inventory: ClassVar[bool] = False
+    needs_firewall: ClassVar[bool] = False  # reads inventory.firewall, which is built only for such functions
+
+    def prepare(self, options: dict[str, Any]) -> Any:
+        """Turn validated options into whatever `check` wants (compiled patterns, sets). Called once per run."""
+        return options
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        raise NotImplementedError
+
+
+class OptionError(ValueError):
+    """An option a function cannot use (an unsafe pattern, a bad selector), named so that the rule loader can
+    point at it."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
+def prepared_option(options: Mapping[str, Any], key: str, make: Callable[[Any], T]) -> T:
+    """`make(options[key])`, with its ValueError turned into an OptionError about `key`."""
+    try:
+        return make(options[key])
+    except ValueError as err:
+        raise OptionError(key, str(err)) from None
+
+
+def compile_safe(pattern: str) -> LinearPattern:
+    """A pattern compiled by the engine's linear-time regex engine (ValueError when it cannot be)."""
+    # Imported on use: the regex engine's start-up is paid only by runs whose rules hold patterns.
+    from svclint.engine.regexes import compile_safe as compile_linear
+
+    return compile_linear(pattern)
+
+
+REGISTRY: dict[str, CheckFunction] = {}
+
+
+def register(cls: type[CheckFunction]) -> type[CheckFunction]:
+    if cls.name in REGISTRY:  # pragma: no cover - a programming error caught by the tests
+        raise ValueError(f"duplicate check function {cls.name}")
+    REGISTRY[cls.name] = cls()
+    return cls

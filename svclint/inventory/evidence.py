@@ -1,0 +1,181 @@
+"""What in view explains a selector or a backend that no object of the run satisfies.
+
+Operators and Gateway controllers make pods and Services named and labelled after their own objects, and some
+pods label themselves at run time (leader election, a primary's role). When the run holds an operator's object
+in the namespace that names or labels what is missing, that is direct evidence: nothing is wrong. When the
+evidence is indirect (a workload that is the only one to declare the Service's named port, pods that match all
+but labels no manifest sets, an operator's object in another namespace), a finding is at most a note that says
+which evidence is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from svclint.core.similarity import edit_distance, near
+from svclint.input.document import Resource
+from svclint.inventory.index import Inventory, PodTemplate
+from svclint.inventory.related import Related
+
+# How operators are named after what they run: `prometheus-operator` runs `prometheus` pods.
+CONTROLLER_SUFFIXES = ("-operator", "-controller")
+
+
+@dataclass(frozen=True, slots=True)
+class Indirect:
+    """Evidence that the missing pods exist after all, with what is not in view."""
+
+    reason: str
+    related: tuple[Related, ...]
+
+
+def operator_object(inventory: Inventory, namespace: str, selector: Mapping[str, Any]) -> Resource | None:
+    """An operator's object of the namespace that explains the selector: labelled like it, or named by one of its
+    values (operators label the pods they make with the name of the object they make them for: `prometheus:
+    k8s`, `ray.io/cluster: my-cluster`, `leaderworkerset.sigs.k8s.io/name: vllm`)."""
+    found = _operator_objects(inventory, selector)
+    return next((owner for owner in found if owner.namespace == namespace), None)
+
+
+def service_maker(inventory: Inventory, namespace: str, name: str) -> Resource | None:
+    """An operator's object or Gateway of the namespace whose controller makes a Service of this name: operators
+    name what they make after their object (`<name>`, `<name>-<role>`: Rook's CephCluster `rook-ceph` makes
+    `rook-ceph-mgr-dashboard`; a Gateway `web` gets a Service `web-<class>`)."""
+    prefixes = [name] + [name[:i] for i, char in enumerate(name) if char == "-" and i]
+    for prefix in prefixes:
+        for owner in inventory.owners_named(prefix):
+            if owner.namespace == namespace:
+                return owner
+    return None
+
+
+def indirect_evidence(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Indirect | None:
+    """Indirect evidence for the pods of a selector that no pod template of the Service's namespace matches."""
+    key = ("indirect", service.namespace, service.path, _selector_key(selector), _named_ports(service))
+    if key not in inventory.memo:
+        inventory.memo[key] = (
+            _run_time_labels(inventory, service, selector)
+            or _only_declaring_workload(inventory, service, selector)
+            or _operator_elsewhere(inventory, service, selector)
+            or _controller_in_view(inventory, service, selector)
+        )
+    found = inventory.memo[key]
+    return found if isinstance(found, Indirect) else None
+
+
+def _operator_objects(inventory: Inventory, selector: Mapping[str, Any]) -> list[Resource]:
+    key = ("operators", _selector_key(selector))
+    found = inventory.memo.get(key)
+    if found is None:
+        named = [
+            owner for value in sorted({str(v) for v in selector.values()}) for owner in inventory.owners_named(value)
+        ]
+        found = inventory.memo[key] = [*inventory.owners_labelled(selector), *named]
+    assert isinstance(found, list)
+    return found
+
+
+def _run_time_labels(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Indirect | None:
+    """Pods that carry every label of the selector but keys no pod template in the namespace sets (nor a near
+    spelling of them): the pods may add those at run time, as leader election does (`operator: leader`)."""
+    known = inventory.label_keys(service.namespace)
+    unset = [key for key in selector if key not in known]
+    rest = {key: value for key, value in selector.items() if key in known}
+    if not unset or not rest or any(_typo(key, other) for key in unset for other in known):
+        return None
+    matched = inventory.matching_templates(service.namespace, rest, near=service.path)
+    if not matched:
+        return None
+    template = matched[0]
+    missing = ", ".join(f"{key}={selector[key]}" for key in unset)
+    return Indirect(
+        f"the pods of {template.describe()} carry its other labels, and no manifest sets {missing}: if they "
+        "label themselves at run time (as leader election does), the Service has endpoints; that is not in view",
+        (Related(template.resource, template.labels_path, f"pod labels of {template.describe()}"),),
+    )
+
+
+def _only_declaring_workload(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Indirect | None:
+    """A named targetPort that exactly one workload of the namespace declares: its pods are very likely the ones
+    meant, labelled at run time by their own controller."""
+    for name, protocol in _named_ports(service):
+        declaring = _one_per_workload(inventory.declaring_port(service.namespace, name, protocol))
+        if len(declaring) != 1 or not _same_project(declaring[0].resource.path, service.path):
+            continue
+        template = declaring[0]
+        port = next(p for p in template.ports if p.name == name and p.protocol == protocol)
+        return Indirect(
+            f"{template.describe()} is the only workload in namespace {service.namespace} that declares port "
+            f"{name}, but no manifest gives its pods the selector's labels: they may get them at run time (from "
+            "their own controller); that is not in view",
+            (Related(port.source or template.resource, port.path, f"port {name} of {template.describe()}"),),
+        )
+    return None
+
+
+def _operator_elsewhere(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Indirect | None:
+    """An operator's object in another namespace that names or labels the selector: its operator makes the pods,
+    in a namespace that the manifests do not show to be this one."""
+    for owner in _operator_objects(inventory, selector):
+        if owner.namespace == service.namespace:
+            continue
+        return Indirect(
+            f"{owner.kind} {owner.namespace}/{owner.name} explains it (its operator makes such pods), but it is in "
+            f"namespace {owner.namespace}: whether its pods run in namespace {service.namespace} is not in view",
+            (Related(owner, ("metadata", "name"), f"{owner.kind} {owner.namespace}/{owner.name}"),),
+        )
+    return None
+
+
+def _controller_in_view(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Indirect | None:
+    """The operator of the selected pods runs in the namespace (a workload named `<value>-operator` or
+    `<value>-controller` after a selector value: `prometheus-operator` for `app.kubernetes.io/name: prometheus`),
+    but the custom resource it makes them from is not in view."""
+    for value in sorted({str(v) for v in selector.values()}):
+        for suffix in CONTROLLER_SUFFIXES:
+            for template in inventory.workloads_named(service.namespace, value + suffix)[:1]:
+                return Indirect(
+                    f"{template.describe()}, the operator of such pods, runs in namespace {service.namespace}, "
+                    "but the custom resource it makes them from is not in view",
+                    (Related(template.resource, ("metadata", "name"), template.describe()),),
+                )
+    return None
+
+
+def _same_project(path: str, other: str) -> bool:
+    """Whether two files sit in the same folder or in sibling folders (one project's layout), rather than in
+    unrelated trees that happen to use the same namespace."""
+    parent = os.path.dirname(os.path.dirname(os.path.abspath(other)))
+    return os.path.abspath(path).startswith(parent + os.sep)
+
+
+def _typo(key: str, other: str) -> bool:
+    """A slip of one key for another: a typo's distance, or two letters swapped (`tire` for `tier`)."""
+    return near(key, other) or (min(len(key), len(other)) >= 4 and edit_distance(key, other) <= 2)
+
+
+def _one_per_workload(templates: list[PodTemplate]) -> list[PodTemplate]:
+    """One template per workload (kind and name): copies of a workload in several files count once."""
+    seen: dict[tuple[str, str], PodTemplate] = {}
+    for template in templates:
+        seen.setdefault((template.resource.kind, template.resource.name), template)
+    return list(seen.values())
+
+
+def _named_ports(service: Resource) -> tuple[tuple[str, str], ...]:
+    ports = service.get(("spec", "ports"))
+    found: list[tuple[str, str]] = []
+    for port in ports if isinstance(ports, list) else ():
+        if not isinstance(port, dict):
+            continue
+        target, protocol = port.get("targetPort"), port.get("protocol") or "TCP"
+        if isinstance(target, str) and not target.isdigit() and isinstance(protocol, str):
+            found.append((target, protocol))
+    return tuple(found)
+
+
+def _selector_key(selector: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    return tuple(sorted((str(k), str(v)) for k, v in selector.items()))

@@ -1,0 +1,255 @@
+"""Gateway API objects as the path model reads them: Gateways and their listeners, routes with their parentRefs
+and backendRefs, and ReferenceGrants (gateway.networking.k8s.io, every version in use: v1, v1beta1, v1alpha2,
+v1alpha3)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from svclint.core.model import FieldPath
+from svclint.input.document import Resource
+from svclint.inventory.routing import GATEWAY_GROUP, is_gateway_api
+
+# The route kinds a listener of each core protocol can carry (Gateway API spec, Listener.Protocol and
+# AllowedRoutes.Kinds: "When unspecified or empty, the kinds of Routes selected are determined using the Listener
+# protocol"). GRPCRoute rides HTTP/2, with TLS (HTTPS) or without (HTTP, h2c); TCPRoute can sit behind a TLS
+# listener that terminates TLS. Other protocols are implementation-specific: what they carry is not known.
+PROTOCOL_ROUTE_KINDS: dict[str, frozenset[str]] = {
+    "HTTP": frozenset({"HTTPRoute", "GRPCRoute"}),
+    "HTTPS": frozenset({"HTTPRoute", "GRPCRoute"}),
+    "TLS": frozenset({"TLSRoute", "TCPRoute"}),
+    "TCP": frozenset({"TCPRoute"}),
+    "UDP": frozenset({"UDPRoute"}),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Listener:
+    gateway: Resource
+    index: int
+    name: str
+    protocol: str
+    port: int | None
+    kinds: frozenset[str] | None  # allowedRoutes.kinds of this API group; None: decided by the protocol
+    namespaces_from: str  # allowedRoutes.namespaces.from: Same (the default), All or Selector
+
+    @property
+    def path(self) -> FieldPath:
+        return ("spec", "listeners", self.index)
+
+    def describe(self) -> str:
+        return f"listener {self.name} ({self.protocol}) of Gateway {self.gateway.namespace}/{self.gateway.name}"
+
+    def carries(self, route_kind: str) -> bool | None:
+        """Whether a route of that kind can attach here; None for protocols the spec leaves to implementations."""
+        by_protocol = PROTOCOL_ROUTE_KINDS.get(self.protocol)
+        if self.kinds is not None:
+            return route_kind in self.kinds and (by_protocol is None or route_kind in by_protocol)
+        return None if by_protocol is None else route_kind in by_protocol
+
+    def admits_namespace(self, namespace: str) -> bool | None:
+        """Whether routes of that namespace may attach; None when a namespace selector decides (labels of
+        Namespace objects, which the run may not hold)."""
+        if self.namespaces_from == "All":
+            return True
+        if self.namespaces_from == "Same":
+            return namespace == self.gateway.namespace
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class ParentRef:
+    route: Resource
+    path: FieldPath  # to the parentRefs item
+    group: str
+    kind: str
+    namespace: str
+    name: str
+    section_name: str | None
+    port: int | None
+
+    @property
+    def is_gateway(self) -> bool:
+        return self.group == GATEWAY_GROUP and self.kind == "Gateway"
+
+
+@dataclass(frozen=True, slots=True)
+class BackendRef:
+    route: Resource
+    path: FieldPath  # to the backendRefs item
+    group: str
+    kind: str
+    namespace: str  # the ref's namespace, else the route's
+    name: str
+    port: Any  # as written; None when absent
+    explicit_namespace: bool
+
+    @property
+    def is_service(self) -> bool:
+        return self.group == "" and self.kind == "Service"
+
+    @property
+    def crosses_namespace(self) -> bool:
+        return self.explicit_namespace and self.namespace != self.route.namespace
+
+
+@dataclass(frozen=True, slots=True)
+class Route:
+    resource: Resource
+    parents: tuple[ParentRef, ...]
+    backends: tuple[BackendRef, ...]
+
+    @property
+    def kind(self) -> str:
+        return self.resource.kind
+
+
+@dataclass(frozen=True, slots=True)
+class GrantFrom:
+    group: str
+    kind: str
+    namespace: str
+
+
+@dataclass(frozen=True, slots=True)
+class GrantTo:
+    group: str
+    kind: str
+    name: str | None  # None: every object of the kind
+
+
+@dataclass(frozen=True, slots=True)
+class ReferenceGrant:
+    resource: Resource
+    sources: tuple[GrantFrom, ...]
+    targets: tuple[GrantTo, ...]
+
+    def allows(self, backend: BackendRef) -> bool:
+        """Whether this grant, in the backend's namespace, lets the backend's route refer to it."""
+        if self.resource.namespace != backend.namespace:
+            return False
+        route = backend.route
+        source = GrantFrom(GATEWAY_GROUP, route.kind, route.namespace)
+        if source not in self.sources:
+            return False
+        return any(
+            t.group == backend.group and t.kind == backend.kind and t.name in (None, backend.name) for t in self.targets
+        )
+
+
+def read_gateway(resource: Resource) -> list[Listener]:
+    listeners = resource.get(("spec", "listeners"))
+    found: list[Listener] = []
+    for index, item in enumerate(listeners if isinstance(listeners, list) else ()):
+        if not isinstance(item, dict):
+            continue
+        name, protocol, port = item.get("name"), item.get("protocol"), item.get("port")
+        allowed = item.get("allowedRoutes")
+        allowed = allowed if isinstance(allowed, dict) else {}
+        namespaces = allowed.get("namespaces")
+        source = namespaces.get("from") if isinstance(namespaces, dict) else None
+        found.append(
+            Listener(
+                resource,
+                index,
+                name if isinstance(name, str) else "",
+                protocol if isinstance(protocol, str) else "",
+                port if isinstance(port, int) and not isinstance(port, bool) else None,
+                _allowed_kinds(allowed.get("kinds")),
+                source if isinstance(source, str) else "Same",
+            )
+        )
+    return found
+
+
+def _allowed_kinds(kinds: Any) -> frozenset[str] | None:
+    if not isinstance(kinds, list) or not kinds:
+        return None
+    return frozenset(
+        k["kind"]
+        for k in kinds
+        if isinstance(k, dict)
+        and isinstance(k.get("kind"), str)
+        and _text(k.get("group"), GATEWAY_GROUP) == GATEWAY_GROUP
+    )
+
+
+def read_route(resource: Resource) -> Route:
+    parents: list[ParentRef] = []
+    refs = resource.get(("spec", "parentRefs"))
+    for index, ref in enumerate(refs if isinstance(refs, list) else ()):
+        if isinstance(ref, dict) and isinstance(ref.get("name"), str):
+            port = ref.get("port")
+            parents.append(
+                ParentRef(
+                    resource,
+                    ("spec", "parentRefs", index),
+                    _text(ref.get("group"), GATEWAY_GROUP),
+                    _text(ref.get("kind"), "Gateway"),
+                    _text(ref.get("namespace"), resource.namespace),
+                    ref["name"],
+                    ref.get("sectionName") if isinstance(ref.get("sectionName"), str) else None,
+                    port if isinstance(port, int) and not isinstance(port, bool) else None,
+                )
+            )
+    return Route(resource, tuple(parents), tuple(_backend_refs(resource)))
+
+
+def _backend_refs(resource: Resource) -> list[BackendRef]:
+    found: list[BackendRef] = []
+    rules = resource.get(("spec", "rules"))
+    for r, rule in enumerate(rules if isinstance(rules, list) else ()):
+        refs = rule.get("backendRefs") if isinstance(rule, dict) else None
+        for b, ref in enumerate(refs if isinstance(refs, list) else ()):
+            if not isinstance(ref, dict) or not isinstance(ref.get("name"), str):
+                continue
+            namespace = ref.get("namespace")
+            explicit = isinstance(namespace, str) and bool(namespace)
+            target = namespace if isinstance(namespace, str) and namespace else resource.namespace
+            found.append(
+                BackendRef(
+                    resource,
+                    ("spec", "rules", r, "backendRefs", b),
+                    _text(ref.get("group"), ""),
+                    _text(ref.get("kind"), "Service"),
+                    target,
+                    ref["name"],
+                    ref.get("port"),
+                    explicit,
+                )
+            )
+    return found
+
+
+def read_grant(resource: Resource) -> ReferenceGrant:
+    spec = resource.data.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    sources = tuple(
+        GrantFrom(_text(item.get("group"), ""), _text(item.get("kind"), ""), _text(item.get("namespace"), ""))
+        for item in spec.get("from") or ()
+        if isinstance(item, dict)
+    )
+    targets = tuple(
+        GrantTo(
+            _text(item.get("group"), ""),
+            _text(item.get("kind"), ""),
+            item["name"] if isinstance(item.get("name"), str) and item["name"] else None,
+        )
+        for item in spec.get("to") or ()
+        if isinstance(item, dict)
+    )
+    return ReferenceGrant(resource, sources, targets)
+
+
+def is_gateway(resource: Resource) -> bool:
+    return resource.kind == "Gateway" and is_gateway_api(resource)
+
+
+def is_reference_grant(resource: Resource) -> bool:
+    return resource.kind == "ReferenceGrant" and is_gateway_api(resource)
+
+
+def _text(value: Any, default: str) -> str:
+    """A string field with the API's default for absent or null (Go's zero value: an empty string is kept)."""
+    return value if isinstance(value, str) else default

@@ -1,0 +1,114 @@
+"""The path facts of a run, read once when the inventory is built: Gateways, routes, ReferenceGrants,
+NetworkPolicies, EndpointSlices and v1 Endpoints, indexed for the questions checks and reports ask."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from svclint.input.document import Resource
+from svclint.inventory.paths.endpoints import EndpointSet, read_endpoints, read_slice
+from svclint.inventory.paths.gateway import (
+    BackendRef,
+    Listener,
+    ParentRef,
+    ReferenceGrant,
+    Route,
+    is_gateway,
+    is_reference_grant,
+    read_gateway,
+    read_grant,
+    read_route,
+)
+from svclint.inventory.paths.policies import NetworkPolicy, read_policy
+from svclint.inventory.routing import is_route
+
+# The kinds whose objects the path model reads (besides Services, workloads and Ingresses, which the inventory
+# reads for itself).
+PATH_KINDS = frozenset({"Gateway", "ReferenceGrant", "NetworkPolicy", "EndpointSlice", "Endpoints"})
+
+
+@dataclass(slots=True)
+class PathIndex:
+    # Gateways by (namespace, name), with their listeners; several definitions (overlays) each count.
+    gateways: dict[tuple[str, str], list[list[Listener]]] = field(default_factory=lambda: defaultdict(list))
+    routes: list[Route] = field(default_factory=list)
+    grants: dict[str, list[ReferenceGrant]] = field(default_factory=lambda: defaultdict(list))  # by namespace
+    policies: dict[str, list[NetworkPolicy]] = field(default_factory=lambda: defaultdict(list))  # by namespace
+    # EndpointSlices and v1 Endpoints subsets by (namespace, Service name).
+    slices: dict[tuple[str, str | None], list[EndpointSet]] = field(default_factory=lambda: defaultdict(list))
+    endpoints: dict[tuple[str, str], list[EndpointSet]] = field(default_factory=lambda: defaultdict(list))
+    _routes_of: dict[int, Route] = field(default_factory=dict, repr=False)  # by id() of the route's Resource
+    _backends_to: dict[tuple[str, str], list[BackendRef]] = field(default_factory=lambda: defaultdict(list))
+
+    def add(self, resource: Resource) -> bool:
+        """Read the object when the path model needs it; False when it does not."""
+        kind = resource.kind
+        if is_route(resource):
+            route = read_route(resource)
+            self.routes.append(route)
+            self._routes_of[id(resource)] = route
+            for backend in route.backends:
+                if backend.is_service:
+                    self._backends_to[(backend.namespace, backend.name)].append(backend)
+        elif is_gateway(resource):
+            self.gateways[(resource.namespace, resource.name)].append(read_gateway(resource))
+        elif is_reference_grant(resource):
+            self.grants[resource.namespace].append(read_grant(resource))
+        elif kind == "NetworkPolicy" and resource.api_version == "networking.k8s.io/v1":
+            self.policies[resource.namespace].append(read_policy(resource))
+        elif kind == "EndpointSlice" and resource.api_version.startswith("discovery.k8s.io/"):
+            found = read_slice(resource)
+            self.slices[(resource.namespace, found.service)].append(found)
+        elif kind == "Endpoints" and resource.api_version == "v1":
+            self.endpoints[(resource.namespace, resource.name)].extend(read_endpoints(resource))
+        else:
+            return False
+        return True
+
+    # --- Gateway API ---------------------------------------------------------------------------------------
+
+    def route_of(self, resource: Resource) -> Route | None:
+        return self._routes_of.get(id(resource))
+
+    def gateway_listeners(self, parent: ParentRef) -> list[Listener] | None:
+        """The listeners of the Gateway a parentRef names, in the first definition of it; None when the run
+        does not define that Gateway."""
+        if not parent.is_gateway:
+            return None
+        definitions = self.gateways.get((parent.namespace, parent.name))
+        return definitions[0] if definitions else None
+
+    def backends_to(self, namespace: str, service: str) -> list[BackendRef]:
+        """The route backendRefs that name the Service."""
+        return self._backends_to.get((namespace, service), [])
+
+    def granting(self, backend: BackendRef) -> ReferenceGrant | None:
+        """The ReferenceGrant of the backend's namespace that allows its route to refer to it."""
+        return next((grant for grant in self.grants.get(backend.namespace, ()) if grant.allows(backend)), None)
+
+    def has_grants(self, namespace: str) -> bool:
+        return bool(self.grants.get(namespace))
+
+    # --- NetworkPolicies -----------------------------------------------------------------------------------
+
+    def isolating(self, namespace: str, labels: Mapping[str, Any]) -> list[NetworkPolicy] | None:
+        """The policies that isolate pods with these labels for ingress; None when a selector cannot be read."""
+        found: list[NetworkPolicy] = []
+        for policy in self.policies.get(namespace, ()):
+            if not policy.isolates_ingress:
+                continue
+            selected = policy.selects(labels)
+            if selected is None:
+                return None
+            if selected:
+                found.append(policy)
+        return found
+
+    # --- Endpoints written by hand -------------------------------------------------------------------------
+
+    def endpoint_sets(self, namespace: str, service: str) -> list[EndpointSet]:
+        """The EndpointSlices labelled for the Service, and the subsets of its v1 Endpoints."""
+        return [*self.slices.get((namespace, service), ()), *self.endpoints.get((namespace, service), ())]

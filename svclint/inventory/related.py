@@ -1,0 +1,17 @@
+"""A place in the run's objects that explains a finding: the other Service, the pod template, the firewall rule."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from svclint.core.model import FieldPath
+from svclint.input.document import Resource
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """Another place that explains a finding: the other Service, the pod template, the firewall rule."""
+
+    resource: Resource
+    path: FieldPath
+    message: str

@@ -1,0 +1,349 @@
+"""What happens to one file, in whichever process reads it: load it, run the rules that need nothing but the
+file, and keep only what the cross-resource checks will ask for.
+
+Keeping every document of a 20,000-file repository in memory until the end would cost gigabytes. Instead each
+file yields its input findings, the findings of per-object rules, its suppression directives, and compact
+copies of the objects the inventory needs (Services and Ingresses whole; workloads, autoscalers and custom
+resources reduced to the fields the inventory reads, with the spans of those fields only).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from sys import intern
+from typing import Any
+
+from svclint.core.bounded_read import TooLargeError
+from svclint.core.model import FieldPath, Finding, Location
+from svclint.core.stats import FileStats
+from svclint.engine.evaluate import ActiveRule, Engine
+from svclint.input.document import Document, Resource, get_in
+from svclint.input.envsubst import Placeholders, fill_defaults, placeholder_note, without_hidden
+from svclint.input.parsing.build import StructureProblem
+from svclint.input.parsing.loader import DirectiveComment, LoadedFile, LoadOptions, load_bytes, too_large
+from svclint.input.partial import has_patch_directives, looks_like_fragment, remove_patch_directives
+from svclint.input.respan import FileOrigin
+from svclint.input.sources import Source
+from svclint.inventory.index import Inventory
+from svclint.inventory.paths.index import PATH_KINDS
+from svclint.inventory.routing import ROUTE_KINDS
+
+WORKLOAD_KINDS = frozenset(
+    {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
+     "Rollout", "DeploymentConfig"}
+)  # fmt: skip
+# Gateway API routes are kept whole for their backendRefs: a route in front of a Service changes the advice. The
+# path model reads the other objects on the way whole: they are small.
+WHOLE_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall", *ROUTE_KINDS, *PATH_KINDS})
+
+
+@dataclass(slots=True)
+class FileResult:
+    path: str
+    reported: bool
+    stats: FileStats
+    findings: list[Finding] = field(default_factory=list)
+    kept: list[Resource] = field(default_factory=list)  # for the inventory and the cross-resource rules
+    comments: list[DirectiveComment] = field(default_factory=list)
+    annotated: list[Resource] = field(default_factory=list)  # objects with an svclint.io/ignore annotation
+    kustomizations: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class FileJob:
+    """Everything a worker needs besides the file: the active rules, split into local and cross-resource."""
+
+    local: Sequence[ActiveRule]
+    input_rules: Mapping[str, ActiveRule]  # by name, for the loader's problems
+    options: LoadOptions
+    patches: frozenset[str] = frozenset()  # absolute paths of kustomize patch files
+    params: Mapping[str, Any] = field(default_factory=dict)
+    # Kinds the cross-resource rules check, kept whole rather than projected; None: every kind.
+    whole_kinds: frozenset[str] | None = WHOLE_KINDS
+
+
+def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = None) -> FileResult:
+    loaded, origin = _load(source, job.options, stdin)
+    result = FileResult(loaded.path, reported, loaded.stats)
+    is_patch = bool(job.patches) and os.path.abspath(loaded.path) in job.patches
+    if is_patch:  # kustomize patches may leave the type to their `target:`
+        loaded.problems = [p for p in loaded.problems if p.code != "missing-type-info"]
+    placeholders: dict[int, Placeholders] = {}
+    for resource in loaded.resources:
+        resource.reported = reported
+        found = fill_defaults(resource)
+        if found.first is not None:
+            placeholders[id(resource)] = found
+            note = placeholder_note(resource, found)
+            if note is not None and not any(p.code == note.code for p in loaded.problems):
+                loaded.problems.append(note)  # once per file
+        if is_patch or has_patch_directives(resource.data):
+            resource.partial = True
+            remove_patch_directives(resource.data)
+        elif looks_like_fragment(resource):
+            resource.partial = True
+            if resource.kind == "Service":
+                loaded.problems.append(_fragment_note(resource))
+    if reported:
+        result.findings.extend(input_findings(loaded, job.input_rules))
+        engine = Engine(job.local, Inventory(), job.params)
+        for resource in loaded.resources:
+            findings = engine.check(resource)
+            unknown = placeholders.get(id(resource))
+            result.findings.extend(findings if unknown is None else without_hidden(findings, unknown))
+    # Context files' suppressions too: their objects' cross-resource findings may be reported (run.py).
+    result.comments = loaded.comments
+    result.annotated = [r for r in loaded.resources if _has_ignore_annotation(r)]
+    result.kept = [kept for r in loaded.resources if (kept := compact(r, origin, job.whole_kinds)) is not None]
+    if os.path.basename(loaded.path) in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+        result.kustomizations = [d.data for d in loaded.documents if isinstance(d.data, dict)]
+    return result
+
+
+def _load(source: Source, options: LoadOptions, stdin: bytes | None) -> tuple[LoadedFile, FileOrigin | None]:
+    if source.problem is not None:
+        return _unreadable(source.display, source.problem), None
+    try:
+        raw = source.read(stdin, options.max_file_bytes)
+    except TooLargeError as err:
+        return too_large(source.display, err.size, options), None
+    except OSError as err:
+        return _unreadable(source.display, f"cannot read: {err.strerror}"), None
+    if source.helm_template:
+        options = LoadOptions(options.skip_kinds, options.max_file_bytes, helm_template=True)
+    return load_bytes(source.display, raw, options), FileOrigin(source.display, source.real, raw, options)
+
+
+def _unreadable(path: str, reason: str) -> LoadedFile:
+    from svclint.core.model import Span
+
+    loaded = LoadedFile(path)
+    loaded.stats.skipped_file = True
+    loaded.problems.append(StructureProblem("unreadable-file", reason, Span.point(1, 1)))
+    return loaded
+
+
+def _fragment_note(resource: Resource) -> StructureProblem:
+    return StructureProblem(
+        "partial-object",
+        f"Service {resource.name} has no spec.ports and looks like a patch (kustomize), so it is "
+        "checked as one; lint it with its kustomization.yaml, or complete it",
+        resource.locate(("kind",)),
+        identity=f"partial:{resource.namespace}/{resource.name}",
+    )
+
+
+def _has_ignore_annotation(resource: Resource) -> bool:
+    annotations = resource.get(("metadata", "annotations"))
+    return isinstance(annotations, dict) and "svclint.io/ignore" in annotations
+
+
+def input_findings(loaded: LoadedFile, rules_by_name: Mapping[str, ActiveRule]) -> Iterable[Finding]:
+    for problem in loaded.problems:
+        active = rules_by_name.get(problem.code)
+        if active is None:
+            continue  # that input rule is off
+        related = tuple(Location(loaded.path, span, message) for span, message in problem.related)
+        yield Finding(
+            rule_id=active.rule.id,
+            rule_name=active.rule.name,
+            severity=active.severity,
+            message=problem.message,
+            location=Location(loaded.path, problem.span),
+            related=related,
+            identity=(active.rule.id, loaded.path, problem.identity or problem.message),
+        )
+
+
+def settle(result: FileResult, options: LoadOptions) -> None:
+    """Make a result that crossed from a worker process as economical as one made here: its origins get the
+    run's load options back, and its objects share strings again (the loader interns keys and short values, a
+    repository says `name`, `app` and `TCP` a million times, but unpickling makes each a fresh string)."""
+    settled: set[int] = set()
+    kept: list[Resource] = []
+    for resource in result.kept:
+        document = resource.document
+        if id(document) not in settled:  # the items of a List share their document
+            settled.add(id(document))
+            document.data = _interned(document.data)
+            if isinstance(document.origin, FileOrigin):
+                document.origin.bind(options)
+        data = get_in(document.data, resource.prefix)
+        kept.append(_with_document(resource, document, data) if isinstance(data, dict) else resource)
+    result.kept = kept
+
+
+def _interned(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {intern(k) if isinstance(k, str) else k: _interned(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_interned(v) for v in value]
+    if isinstance(value, str) and len(value) <= 64:
+        return intern(value)
+    return value
+
+
+# --- Compact copies -----------------------------------------------------------------------------------------
+
+
+def compact(
+    resource: Resource, origin: FileOrigin | None = None, whole_kinds: frozenset[str] | None = WHOLE_KINDS
+) -> Resource | None:
+    """The resource as the inventory and the cross-resource rules need it, or None when they do not. With an
+    origin, the copy lets go of its spans and reads them again from the file if a finding needs them."""
+    kind = resource.kind
+    if whole_kinds is None or kind in whole_kinds or resource.synthetic_kind is not None:
+        return _whole(resource, origin)
+    if kind in WORKLOAD_KINDS:
+        return _projected(resource, _workload_view(resource.data), origin)
+    if kind == "HorizontalPodAutoscaler":
+        spec = resource.data.get("spec")
+        view = _pick(spec, ("scaleTargetRef", "minReplicas")) if isinstance(spec, dict) else {}
+        return _projected(resource, {**_identity(resource.data), "spec": view}, origin)
+    if "/" in resource.api_version:  # custom resources: operators' objects explain selectors by name and labels
+        return _projected(resource, _identity(resource.data), origin)
+    return None
+
+
+def _whole(resource: Resource, origin: FileOrigin | None) -> Resource:
+    if origin is None:
+        return resource
+    document = resource.document.without_spans(origin, resource.prefix)
+    return _with_document(resource, document, resource.data)
+
+
+def _with_document(resource: Resource, document: Document, data: dict[str, Any]) -> Resource:
+    return Resource(
+        document,
+        resource.prefix,
+        data,
+        reported=resource.reported,
+        partial=resource.partial,
+        synthetic_kind=resource.synthetic_kind,
+        synthetic_name=resource.synthetic_name,
+    )
+
+
+def _pick(mapping: dict[str, Any], keys: Iterable[str]) -> dict[str, Any]:
+    """The entries of `mapping` whose keys are listed, in the mapping's own order (spans follow key order)."""
+    wanted = set(keys)
+    return {k: v for k, v in mapping.items() if k in wanted}
+
+
+def _identity(data: dict[str, Any]) -> dict[str, Any]:
+    metadata = data.get("metadata")
+    view = _pick(data, ("apiVersion", "kind"))
+    if isinstance(metadata, dict):
+        view["metadata"] = _pick(metadata, ("name", "generateName", "namespace", "labels"))
+    return view
+
+
+def _workload_view(data: dict[str, Any]) -> dict[str, Any]:
+    view = _identity(data)
+    spec = data.get("spec")
+    if not isinstance(spec, dict):
+        return view if "spec" not in data else {**view, "spec": spec}
+    spec_view = _pick(spec, ("replicas", "parallelism"))
+    if "template" in spec:
+        spec_view["template"] = _template_view(spec["template"])
+    job = spec.get("jobTemplate")
+    if isinstance(job, dict) and isinstance(job.get("spec"), dict):
+        job_spec = job["spec"]
+        job_view = _pick(job_spec, ("parallelism",))
+        if "template" in job_spec:
+            job_view["template"] = _template_view(job_spec["template"])
+        spec_view["jobTemplate"] = {"spec": job_view}
+    if data.get("kind") == "Pod":
+        return {**view, "spec": _pod_spec_view(spec)}
+    return {**view, "spec": spec_view}
+
+
+def _template_view(template: Any) -> Any:
+    if not isinstance(template, dict):
+        return template
+    view: dict[str, Any] = {}
+    metadata = template.get("metadata")
+    if isinstance(metadata, dict):
+        view["metadata"] = _pick(metadata, ("labels",))
+    if isinstance(template.get("spec"), dict):
+        view["spec"] = _pod_spec_view(template["spec"])
+    return view
+
+
+_CONTAINER_FIELDS = ("name", "ports", "restartPolicy")
+_PORT_FIELDS = ("name", "containerPort", "protocol")
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def _pod_spec_view(spec: dict[str, Any]) -> dict[str, Any]:
+    view: dict[str, Any] = {}
+    for group in ("containers", "initContainers"):
+        containers = spec.get(group)
+        if isinstance(containers, list):
+            view[group] = [_container_view(c) if isinstance(c, dict) else c for c in containers]
+    return view
+
+
+def _container_view(container: dict[str, Any]) -> dict[str, Any]:
+    view = _pick(container, _CONTAINER_FIELDS)
+    ports = view.get("ports")
+    if isinstance(ports, list):
+        view["ports"] = [_pick(p, _PORT_FIELDS) if isinstance(p, dict) else p for p in ports]
+    # Of the command, args and env values the inventory only asks which numbers they name (`--port 18080`):
+    # their runs of digits, kept as args, answer that.
+    words = [*_words(container.get("command")), *_words(container.get("args"))]
+    env = container.get("env")
+    if isinstance(env, list):
+        words.extend(_words([v.get("value") for v in env if isinstance(v, dict)]))
+    numbers = [run for word in words for run in _DIGITS.findall(word)]
+    if numbers:
+        view["args"] = numbers
+    return view
+
+
+def _words(values: Any) -> list[str]:
+    if not isinstance(values, list):
+        return []
+    return [str(v) for v in values if isinstance(v, (str, int)) and not isinstance(v, bool)]
+
+
+def _projected(resource: Resource, view: dict[str, Any], origin: FileOrigin | None) -> Resource:
+    """A copy of the resource with only `view`: with an origin, spans are read again when needed; without, it
+    keeps the spans of the fields in the view."""
+    source = resource.document
+    prefix = resource.prefix
+    if origin is not None:
+        document = source.without_spans(origin, prefix)
+        document.data = _rebuild(view, prefix)
+        return _with_document(resource, document, view)
+    spans = {path: source.spans[path] for path in _ancestors(prefix) if path in source.spans}
+    for path in _paths(view, prefix):
+        entry = source.spans.get(path)
+        if entry is not None:
+            spans[path] = entry
+    return _with_document(resource, Document(source.path, source.index, _rebuild(view, prefix), spans), view)
+
+
+def _ancestors(prefix: FieldPath) -> Iterable[FieldPath]:
+    return (prefix[:cut] for cut in range(len(prefix) + 1))
+
+
+def _paths(value: Any, path: FieldPath) -> Iterable[FieldPath]:
+    yield path
+    if isinstance(value, dict):
+        for key, item in value.items():
+            yield from _paths(item, (*path, key))
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _paths(item, (*path, index))
+
+
+def _rebuild(view: dict[str, Any], prefix: FieldPath) -> Any:
+    """The document data around a projected List item: only the path down to it (spans use document paths)."""
+    data: Any = view
+    for part in reversed(prefix):
+        data = {part: data} if isinstance(part, str) else [None] * part + [data]
+    return data

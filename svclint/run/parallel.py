@@ -1,0 +1,148 @@
+"""Reading the files of a run, in one process or several.
+
+Files are independent until the inventory is built, so they are read by a pool of processes (one per CPU unless
+--jobs says otherwise) on platforms that can fork. Results come back in the order of the files, so a run's
+output is the same with one process or many. Small runs stay in one process: starting workers costs more than
+it saves on a few files (the pre-commit case). Kustomizations are read first: which files are patches must be
+known before the patches are checked.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Callable, Iterator, Sequence
+
+from svclint.input.partial import KUSTOMIZATION_FILES, patch_paths
+from svclint.input.sources import Source, read_stdin
+from svclint.run.filework import FileJob, FileResult, process, settle
+
+# Below this many files, or bytes, one process is faster than a pool.
+MIN_FILES_FOR_POOL = 48
+MIN_BYTES_FOR_POOL = 2 * 1024 * 1024
+
+_job: FileJob | None = None
+
+# Told (files done, files in all) as files finish, for a progress display.
+Progress = Callable[[int, int], None]
+
+
+class WorkerLost(Exception):
+    """A worker process died before returning its file (exit 2)."""
+
+
+def run_files(
+    work: Sequence[tuple[Source, bool]], job: FileJob, jobs: int = 0, progress: Progress | None = None
+) -> list[FileResult]:
+    stdin = read_stdin(job.options.max_file_bytes) if any(source.real is None for source, _ in work) else None
+    results = _Results(len(work), progress)
+    kustomizations = [
+        i for i, (source, _) in enumerate(work) if os.path.basename(source.display) in KUSTOMIZATION_FILES
+    ]
+    patches: set[str] = set()
+    for index in kustomizations:
+        source, reported = work[index]
+        result = process(source, reported, job, stdin)
+        results[index] = result
+        base = os.path.dirname(os.path.abspath(source.display))
+        for kustomization in result.kustomizations:
+            patches.update(os.path.normpath(os.path.join(base, path)) for path in patch_paths(kustomization))
+    job.patches = frozenset(patches)
+    rest = [i for i in range(len(work)) if i not in results]
+    workers = _workers(jobs, [work[i][0] for i in rest])
+    if workers <= 1:
+        for index in rest:
+            source, reported = work[index]
+            results[index] = process(source, reported, job, stdin)
+    else:
+        pooled = [i for i in rest if work[i][0].real is not None]
+        for index in rest:
+            if work[index][0].real is None:
+                source, reported = work[index]
+                results[index] = process(source, reported, job, stdin)
+        for index, result in zip(pooled, _pool(workers, [work[i] for i in pooled], job), strict=True):
+            results[index] = result
+    return [results[i] for i in range(len(work))]
+
+
+class _Results(dict[int, FileResult]):
+    """The results so far, telling the progress display of each new one."""
+
+    def __init__(self, total: int, progress: Progress | None) -> None:
+        super().__init__()
+        self.total = total
+        self.progress = progress
+
+    def __setitem__(self, index: int, result: FileResult) -> None:
+        super().__setitem__(index, result)
+        if self.progress is not None:
+            self.progress(len(self), self.total)
+
+
+def _workers(jobs: int, sources: Sequence[Source]) -> int:
+    if jobs == 1:
+        return 1
+    if jobs <= 0 and len(sources) < MIN_FILES_FOR_POOL and _size(sources) < MIN_BYTES_FOR_POOL:
+        return 1
+    import multiprocessing  # here: a one-file run (the pre-commit case) does not pay for importing it
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    wanted = jobs if jobs > 0 else (os.cpu_count() or 1)
+    return max(1, min(wanted, len(sources)))
+
+
+def _size(sources: Sequence[Source]) -> int:
+    return sum(_sizes(sources))
+
+
+def _sizes(sources: Sequence[Source]) -> list[int]:
+    sizes = []
+    for source in sources:
+        size = 0
+        with contextlib.suppress(OSError):
+            size = os.path.getsize(source.real) if source.real is not None else 0
+        sizes.append(size)
+    return sizes
+
+
+def _pool(workers: int, work: Sequence[tuple[Source, bool]], job: FileJob) -> Iterator[FileResult]:
+    """Results in the order of `work`. The largest files are handed out first, one at a time, so that no
+    worker is left with a few huge bundles at the end while the others wait."""
+    # fork: workers inherit the compiled rules (which hold compiled patterns and JSONPath objects) as they are.
+    global _job
+    _job = job
+    sizes = _sizes([source for source, _ in work])
+    order = sorted(range(len(work)), key=lambda i: -sizes[i])
+    import multiprocessing
+    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures.process import BrokenProcessPool
+
+    # concurrent.futures rather than multiprocessing.Pool: when a worker dies (the OOM killer), Pool replaces it
+    # and waits forever for the file it held; the executor fails every pending file instead.
+    results: dict[int, FileResult] = {}
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(workers, mp_context=context) as pool:
+        futures = {pool.submit(_process, (i, *work[i])): i for i in order}
+        wait(futures, return_when=FIRST_EXCEPTION)
+        for future, index in futures.items():
+            try:
+                _, result = future.result()
+            except BrokenProcessPool:
+                # Leaving the `with` waits for the executor's own thread: one still running at exit can fail
+                # there with EBADF on Python 3.11.
+                unread = sum(1 for f in futures if not f.done() or f.exception() is not None)
+                raise WorkerLost(
+                    f"a process reading files died (killed, out of memory?) before returning {unread} of them, "
+                    f"{work[index][0].display} among them; run again with --jobs 1 to read them in one process"
+                ) from None
+            settle(result, job.options)
+            results[index] = result
+    for index in range(len(work)):
+        yield results[index]
+
+
+def _process(item: tuple[int, Source, bool]) -> tuple[int, FileResult]:
+    assert _job is not None
+    index, source, reported = item
+    return index, process(source, reported, _job)
