@@ -209,6 +209,12 @@ def cli() -> None:
     is_flag=True,
     help="Read files outside the project: links a walk meets that lead out of it, paths the configuration names.",
 )
+@click.option(
+    "--kustomize-mode",
+    type=click.Choice(["build", "off"]),
+    help="build: check the objects of each kustomization of the run as kustomize builds them; off: check each "
+    "file alone.  [default: build]",
+)
 @click.option("--force", is_flag=True, help="Let --write-baseline replace a file that is not an svclint baseline.")
 @click.option(
     "--max-file-size",

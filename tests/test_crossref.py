@@ -185,7 +185,8 @@ def test_a_workload_patch_extends_the_base_it_sits_next_to(tmp_path: Path) -> No
     )
     files = {
         "a/base/deployment.yaml": deployment,
-        "a/overlay/kustomization.yaml": "resources: [../base]\npatches:\n- path: patch.yaml\n",
+        "a/base/kustomization.yaml": "resources: [deployment.yaml]\n",
+        "a/overlay/kustomization.yaml": "resources: [../base, service.yaml]\npatches:\n- path: patch.yaml\n",
         "a/overlay/patch.yaml": patch,
         "a/overlay/service.yaml": service,
         "b/base/deployment.yaml": deployment,

@@ -134,7 +134,8 @@ class Engine:
             **violation.variables,
         }
         related = tuple(
-            Location(item.resource.path, item.resource.locate(item.path), item.message) for item in violation.related
+            Location(item.resource.file_of(item.path), item.resource.locate(item.path), item.message)
+            for item in violation.related
         )
         ref = resource.ref()
         return Finding(
@@ -142,7 +143,7 @@ class Engine:
             rule_name=rule.name,
             severity=active.severity,
             message=render(rule.message, variables),
-            location=Location(resource.path, _span_of(resource, path, violation.at_key), None),
+            location=Location(resource.file_of(path), _span_of(resource, path, violation.at_key), None),
             resource=ref,
             field_path=dotted or None,
             related=related,

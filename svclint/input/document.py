@@ -91,6 +91,10 @@ class Document:
             return first_key if first_key is not None else Span(*entry[4:8])
         return Span.point(1, 1)  # pragma: no cover - the root is always recorded
 
+    def source_file(self, path: FieldPath) -> str:
+        """The file that wrote the value at `path` (a built object's values come from several)."""
+        return self.path
+
     def key_span(self, path: FieldPath) -> Span | None:
         entry = self.spans.get(path)
         if entry is None or not entry[0]:
@@ -163,6 +167,9 @@ class Resource:
     def locate(self, path: FieldPath) -> Span:
         return self.document.locate((*self.prefix, *path))
 
+    def file_of(self, path: FieldPath) -> str:
+        return self.document.source_file((*self.prefix, *path))
+
     def key_span(self, path: FieldPath) -> Span | None:
         return self.document.key_span((*self.prefix, *path))
 
@@ -186,3 +193,12 @@ def get_in(data: Any, path: FieldPath) -> Any:
                 return None
             node = node.get(part)
     return node
+
+
+def label_text(value: Any) -> str:
+    """A label or annotation value as Kubernetes reads it: a string (`true` and `8080` are "true" and "8080")."""
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    return "" if value is None else str(value)

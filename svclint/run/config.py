@@ -300,6 +300,8 @@ def settings_from_mapping(config: Mapping[str, Any], base: Path) -> dict[str, An
     for key, target in (("force-exclude", "force_exclude"), ("respect-gitignore", "respect_gitignore")):
         if key in config:
             out[target] = bool(config[key])
+    if "kustomize-mode" in config:
+        out["kustomize_mode"] = str(config["kustomize-mode"])
     if "max-file-size" in config:
         out["max_file_bytes"] = int(config["max-file-size"]) * 1024 * 1024
     firewall = config.get("firewall")

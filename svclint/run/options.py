@@ -56,6 +56,7 @@ class CommandLine:
     baseline: Path | None = None
     write_baseline: Path | None = None
     allow_outside_project: bool = False
+    kustomize_mode: str | None = None
     force_exclude: bool | None = None
     respect_gitignore: bool | None = None
 
@@ -105,7 +106,7 @@ def resolve(cli: CommandLine, cwd: Path) -> Resolved:
     changes["switches"] = (*((r, True) for r in cli.enable), *((r, False) for r in cli.disable))
     if cli.stdin_filename is not None and "-" not in cli.paths:
         raise ConfigError("--stdin-filename names input read from '-', and '-' is not among the paths")
-    for name in ("force_exclude", "respect_gitignore"):
+    for name in ("force_exclude", "respect_gitignore", "kustomize_mode"):
         if getattr(cli, name) is not None:
             changes[name] = getattr(cli, name)
     changes["firewall_files"] = (*settings.firewall_files, *cli.firewall_files)

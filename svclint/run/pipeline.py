@@ -21,13 +21,17 @@ from svclint.filters.suppress import Directive, apply_suppressions, collect_dire
 from svclint.firewall.settings import FirewallSettings
 from svclint.input.document import Resource
 from svclint.input.excludes import Excludes
+from svclint.input.parsing.build import StructureProblem
 from svclint.input.parsing.depth import with_nesting_headroom
-from svclint.input.parsing.loader import LoadOptions
+from svclint.input.parsing.loader import LoadedFile, LoadOptions
 from svclint.input.sources import collect, source_key
 from svclint.inventory.index import build_inventory
 from svclint.k8s.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.k8s.versions import NEWEST, KubeVersion
-from svclint.run.filework import WHOLE_KINDS, FileJob
+from svclint.kustomize.attribution import in_build, merged
+from svclint.kustomize.build import BuildProblem
+from svclint.kustomize.stage import build_view
+from svclint.run.filework import WHOLE_KINDS, FileJob, input_findings
 from svclint.run.parallel import Progress, run_files
 
 if TYPE_CHECKING:
@@ -63,6 +67,7 @@ class LintSettings:
     jobs: int = 0  # processes reading files; 0: one per CPU
     switches: Sequence[tuple[str, bool]] = ()  # (rule, on) from the command line, applied after enable/disable
     allow_outside_project: bool = False  # walks follow file links that lead out of the project
+    kustomize_mode: str = "build"  # "build": check the builds of the run's kustomizations; "off": each file alone
 
 
 FIREWALL_RULES = ("SVC401", "SVC402", "SVC403", "SVC404", "SVC405")
@@ -173,21 +178,40 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     # because it points into a file of the run, and is suppressed where the whole-repository run reports it.
     directives = collect_directives(results, rule_ids)
     in_run = frozenset(result.path for result in results if result.reported)
+    files_read = {os.path.abspath(result.path): result.path for result in results if result.path != "<stdin>"}
     # A large run's per-file records: let them go before the inventory.
     del results, work, reported, reported_keys, context, context_sources
 
     exported = _load_firewall_files(settings.firewall_files)
     kept.extend(exported.resources)
     partial_view = not settings.context and any(p == "-" or not os.path.isdir(p) for p in settings.paths)
-    inventory = build_inventory(kept, partial_view=partial_view, kustomizations=kustomizations)
-    if any(a.rule.function is not None and a.rule.function.needs_firewall for a in cross):
-        inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
-    engine = Engine(cross, inventory, variables)
-    for resource in kept:
-        if resource.reported:
-            findings.extend(engine.check(resource))
-        elif settings.context:
-            findings.extend(f for f in engine.check(resource) if points_into(f, in_run))
+    view = None
+    if settings.kustomize_mode != "off":
+        view = build_view(kept, files_read, settings.allow_outside_project)
+
+    def check(resources: list[Resource], partial: bool, built: bool = False) -> list[Finding]:
+        inventory = build_inventory(resources, partial_view=partial, kustomizations=kustomizations)
+        if any(a.rule.function is not None and a.rule.function.needs_firewall for a in cross):
+            inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
+        engine = Engine(cross, inventory, variables)
+        found: list[Finding] = []
+        for resource in resources:
+            if resource.reported and not built:
+                found.extend(engine.check(resource))
+            elif settings.context or built:
+                found.extend(f for f in engine.check(resource) if points_into(f, in_run))
+        return found
+
+    if view is None:
+        findings.extend(check(kept, partial_view))
+    else:
+        findings.extend(_build_problems(view.problems, by_name))
+        findings.extend(check(view.plain, partial_view))
+        built: list[Finding] = []
+        for build in view.builds:
+            resources = [b.resource() for b in build.objects]
+            built.extend(in_build(check(resources, partial_view or not build.complete, True), build))
+        findings.extend(merged(built))
 
     suppression_stats = SuppressionStats()
     findings = apply_suppressions(findings, directives, suppression_stats)
@@ -202,6 +226,12 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     findings = [into_run(f, in_run) for f in findings]
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, active, stats, suppression_stats, warnings)
+
+
+def _build_problems(problems: Iterable[BuildProblem], by_name: dict[str, ActiveRule]) -> Iterable[Finding]:
+    for problem in problems:
+        loaded = LoadedFile(problem.path, problems=[StructureProblem(problem.code, problem.message, problem.span)])
+        yield from input_findings(loaded, by_name)
 
 
 def _warn_empty(warnings: list[str]) -> Callable[[str], None]:

@@ -1,0 +1,152 @@
+"""Strategic merge patches (k8s.io/apimachinery strategicpatch, as kustomize applies them): mappings merge key by
+key, `null` deletes, lists of the built-in types merge by their patch merge key (containers by `name`, a
+Service's ports by `port`, a container's ports by `containerPort`, ...) and other lists are replaced. The
+directives `$patch: replace|delete|merge`, `$retainKeys` and `$deleteFromPrimitiveList/<list>` are followed;
+`$setElementOrder/<list>` only orders, and is ignored. Every value a patch writes is located in the patch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from svclint.core.model import FieldPath
+from svclint.input.partial import remove_patch_directives
+from svclint.kustomize.objects import BuiltObject, copy_value
+from svclint.kustomize.provenance import Origin
+
+_CONTAINER_LISTS = frozenset({"containers", "initContainers", "ephemeralContainers"})
+_BY_NAME = frozenset({"env", "volumes", "imagePullSecrets", "resourceClaims"})
+_IDENTITY = ("apiVersion", "kind")
+
+
+def at(origin: Origin, rest: FieldPath) -> Origin:
+    """The origin of a value `rest` below the patch's root."""
+    return origin if origin.whole else Origin(origin.document, (*origin.path, *rest))
+
+
+def apply_strategic(built: BuiltObject, patch: dict[str, Any], origin: Origin, custom: bool) -> bool:
+    """Merge the patch into the object; False when the patch deletes the object (`$patch: delete`)."""
+    if patch.get("$patch") == "delete":
+        return False
+    body = {key: value for key, value in patch.items() if key not in _IDENTITY}
+    metadata = body.get("metadata")
+    if isinstance(metadata, dict):
+        # The patch names its target; the target keeps its own name and namespace.
+        body["metadata"] = {k: v for k, v in metadata.items() if k not in ("name", "namespace")}
+    _merge_map(built, (), built.data, body, origin, (), custom)
+    return True
+
+
+def _merge_map(
+    built: BuiltObject,
+    path: FieldPath,
+    base: dict[str, Any],
+    patch: dict[str, Any],
+    origin: Origin,
+    patch_path: FieldPath,
+    custom: bool,
+) -> None:
+    if patch.get("$patch") == "replace":
+        if path:  # the whole object is never replaced: it keeps its identity
+            built.set(path, _clean(patch), at(origin, patch_path))
+        return
+    for key, value in patch.items():
+        if not isinstance(key, str):
+            continue
+        if key.startswith("$deleteFromPrimitiveList/"):
+            _delete_from_list(built, path, base, key.partition("/")[2], value)
+            continue
+        if key.startswith("$"):
+            continue
+        here, patch_here = (*path, key), (*patch_path, key)
+        current = base.get(key)
+        if value is None or (isinstance(value, dict) and value.get("$patch") == "delete"):
+            base.pop(key, None)
+            built.origins.forget_below(here)
+        elif isinstance(value, dict) and isinstance(current, dict) and value.get("$patch") != "replace":
+            _merge_map(built, here, current, value, origin, patch_here, custom)
+        elif isinstance(value, list) and isinstance(current, list):
+            _merge_list(built, here, current, value, origin, patch_here, custom)
+        else:
+            built.set(here, _clean(value), at(origin, patch_here))
+    retain = patch.get("$retainKeys")
+    if isinstance(retain, list):
+        for key in [k for k in base if k not in retain]:
+            del base[key]
+            built.origins.forget_below((*path, key))
+
+
+def _delete_from_list(built: BuiltObject, path: FieldPath, base: dict[str, Any], key: str, values: Any) -> None:
+    current = base.get(key)
+    if not isinstance(current, list) or not isinstance(values, list):
+        return
+    kept = [i for i, item in enumerate(current) if item not in values]
+    built.origins.move_items((*path, key), {old: new for new, old in enumerate(kept)})
+    current[:] = [current[i] for i in kept]
+
+
+def merge_key(path: FieldPath, custom: bool) -> str | None:
+    """The patch merge key of the list at `path` of a built-in kind (None: the patch replaces the list)."""
+    if custom or not path:
+        return None
+    last = path[-1]
+    if last in _CONTAINER_LISTS:
+        return "name"
+    if last == "ports":
+        if path == ("spec", "ports"):
+            return "port"
+        if len(path) >= 3 and path[-3] in _CONTAINER_LISTS:
+            return "containerPort"
+    if last in _BY_NAME:
+        return "name"
+    if last == "volumeMounts":
+        return "mountPath"
+    if last == "hostAliases":
+        return "ip"
+    return None
+
+
+def _merge_list(
+    built: BuiltObject,
+    path: FieldPath,
+    base: list[Any],
+    patch: list[Any],
+    origin: Origin,
+    patch_path: FieldPath,
+    custom: bool,
+) -> None:
+    key = merge_key(path, custom)
+    replace = any(isinstance(item, dict) and item.get("$patch") == "replace" for item in patch)
+    if key is None or replace:
+        items = [item for item in patch if not (isinstance(item, dict) and item.get("$patch") == "replace")]
+        built.set(path, _clean(items), at(origin, patch_path))
+        return
+    keep = list(range(len(base)))  # old indexes, in their new order
+    merges: list[tuple[int, int]] = []  # (old index, patch index)
+    added: list[int] = []  # patch indexes of new items
+    for index, item in enumerate(patch):
+        if not isinstance(item, dict) or key not in item:
+            continue
+        match = next((old for old in keep if isinstance(base[old], dict) and base[old].get(key) == item[key]), None)
+        if item.get("$patch") == "delete":
+            if match is not None:
+                keep.remove(match)
+        elif match is not None:
+            merges.append((match, index))
+        else:
+            added.append(index)
+    # New items go first, as kustomize writes them.
+    moves = {old: len(added) + new for new, old in enumerate(keep)}
+    built.origins.move_items(path, moves)
+    base[:] = [_clean(patch[index]) for index in added] + [base[old] for old in keep]
+    for position, index in enumerate(added):
+        built.origins.record((*path, position), at(origin, (*patch_path, index)))
+    for old, index in merges:
+        if old in moves:
+            _merge_map(built, (*path, moves[old]), base[moves[old]], patch[index], origin, (*patch_path, index), custom)
+
+
+def _clean(value: Any) -> Any:
+    copied = copy_value(value)
+    remove_patch_directives(copied)
+    return copied
