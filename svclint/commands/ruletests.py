@@ -15,6 +15,7 @@ from typing import Any
 from svclint.core.model import Finding
 from svclint.engine.ruleset import Rule
 from svclint.reporters.ruledocs import MARKER
+from svclint.fix.apply import fix_bytes
 
 KINDS = ("invalid", "valid")
 
@@ -29,6 +30,8 @@ class ExampleRun:
     where: str  # path:line:col of the example in the rule file
     expected_lines: tuple[int, ...]  # lines the rule must report on (none for a valid example)
     findings: tuple[Finding, ...]  # every unsuppressed finding of the run, of any rule
+    expected_fixed: str | None = None  # the example's `fixed`: the file once the rule's fixes are applied
+    fixed: str | None = None  # the file once the rule's fixes are applied (when the example has `fixed`)
 
     @property
     def label(self) -> str:
@@ -44,10 +47,14 @@ class ExampleRun:
         reported = self.reported_lines
         if self.kind == "invalid" and not self.expected_lines:
             return f"an invalid example must mark the lines where the rule reports (end them with `{MARKER}`)"
-        if reported == self.expected_lines:
-            return ""
-        want = _lines(self.expected_lines) if self.expected_lines else "no finding"
-        return f"expected {want}, got {_lines(reported) if reported else 'none'}"
+        if self.kind == "invalid" and self.rule.fix is not None and self.expected_fixed is None:
+            return "the rule has a fix: an invalid example must show the file once fixed (`fixed:`)"
+        if reported != self.expected_lines:
+            want = _lines(self.expected_lines) if self.expected_lines else "no finding"
+            return f"expected {want}, got {_lines(reported) if reported else 'none'}"
+        if self.fixed != self.expected_fixed:
+            return f"once fixed, the file should read:\n{self.expected_fixed}\nbut reads:\n{self.fixed}"
+        return ""
 
     @property
     def passed(self) -> bool:
@@ -97,7 +104,12 @@ def run_example(rule: Rule, rules: Sequence[Rule], kind: str, number: int, workd
     result = lint(LintSettings(paths=[str(target.parent)], use_cache=False, jobs=1, **settings), rules)
     findings = tuple(f for f in result.findings if f.suppression is None)
     expected = marked_lines(example, content) if kind == "invalid" else ()
-    return ExampleRun(rule, kind, number, _example_position(rule, kind, number), expected, findings)
+    fixed = None
+    if "fixed" in example:
+        own = [f for f in findings if f.rule_id == rule.id and f.fix is not None]
+        fixed = fix_bytes(str(target), target.read_bytes(), own).fixed.decode("utf-8") if own else str(content)
+    where = _example_position(rule, kind, number)
+    return ExampleRun(rule, kind, number, where, expected, findings, example.get("fixed"), fixed)
 
 
 def run_examples(rule: Rule, rules: Sequence[Rule]) -> Iterator[ExampleRun]:

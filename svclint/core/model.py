@@ -75,6 +75,32 @@ class Suppression:
 
 
 @dataclass(frozen=True, slots=True)
+class FieldEdit:
+    """One change to a document's data, which svclint.fix turns into an edit of the bytes at the field's span.
+
+    `path` starts at the document's root. `replace` writes `new` in place of the scalar `old`; `remove` takes the
+    key and its value out of their mapping; `add` puts the key `key` with the scalar `new` into the mapping at
+    `path`, which must not hold it yet."""
+
+    action: str  # replace | remove | add
+    path: FieldPath
+    old: Any = None
+    new: Any = None
+    key: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A change a rule proposes for its finding. A safe fix keeps what the object means to the cluster (or makes
+    the API server accept what it would refuse, the only way it can be read); an unsafe one may change it."""
+
+    title: str
+    safe: bool
+    document: int  # the index of the document in its file
+    edits: tuple[FieldEdit, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     rule_id: str
     rule_name: str
@@ -87,6 +113,7 @@ class Finding:
     suppression: Suppression | None = None
     # Facts that identify the finding without line numbers (see fingerprint.py).
     identity: tuple[str, ...] = field(default=(), compare=False)
+    fix: Fix | None = field(default=None, compare=False)
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.location.path, self.location.span, self.rule_id, self.message)

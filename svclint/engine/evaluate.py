@@ -10,6 +10,7 @@ from typing import Any
 from svclint.core.model import FieldPath, Finding, Location, Severity, Span, format_field_path
 from svclint.engine.api import MISSING, CheckContext, Target, Violation
 from svclint.engine.budget import WATCHDOG, RuleTimeout
+from svclint.engine.fixes import build_fix
 from svclint.engine.ruleset import Rule
 from svclint.engine.selectors import Match, SelectorError
 from svclint.engine.templates import render, substitute_options
@@ -138,6 +139,11 @@ class Engine:
             for item in violation.related
         )
         ref = resource.ref()
+        fix = None
+        if rule.fix is not None:
+            proposal = rule.fix.propose(resource.data, path, value, variables)
+            if proposal is not None:
+                fix = build_fix(rule.fix, resource.document.index, resource.prefix, proposal)
         return Finding(
             rule_id=rule.id,
             rule_name=rule.name,
@@ -148,6 +154,7 @@ class Engine:
             field_path=dotted or None,
             related=related,
             identity=(rule.id, ref.kind, ref.namespace, ref.name, dotted, violation.identity),
+            fix=fix,
         )
 
 

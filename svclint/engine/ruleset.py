@@ -21,6 +21,7 @@ from svclint.core.model import FieldPath, Severity, Span
 from svclint.core.project import PACKAGE_DIR
 from svclint.engine.api import OptionError
 from svclint.engine.conditions import Condition, compile_conditions
+from svclint.engine.fixes import FixDeclarationError, FixSpec, compile_fix
 from svclint.engine.params import Params
 from svclint.engine.selectors import Selector, SelectorError, compile_selector
 from svclint.engine.templates import MissingVariable, lookup, placeholders, substitute_options
@@ -66,6 +67,7 @@ class Rule:
     then_field: tuple[str, ...] = ()
     function: CheckFunction | None = None
     options: dict[str, Any] = field(default_factory=dict)
+    fix: FixSpec | None = None
     examples: dict[str, list[Any]] = field(default_factory=dict)
     origin: str = ""
     builtin: bool = False
@@ -282,6 +284,10 @@ def _compile(document: Document, builtin: bool) -> Rule:
             raise RuleError([_error_at(document, where, str(err))]) from None
     kinds = match.get("kinds")
     versions = match.get("apiVersions")
+    try:
+        fix = compile_fix(data.get("fix"))
+    except FixDeclarationError as err:
+        raise RuleError([_error_at(document, ("fix",), str(err))]) from None
     return Rule(
         id=data["id"],
         name=data["name"],
@@ -304,6 +310,7 @@ def _compile(document: Document, builtin: bool) -> Rule:
         then_field=tuple(then["field"].split(".")) if "field" in then else (),
         function=REGISTRY.get(then["function"]) if "function" in then else None,
         options=then.get("functionOptions", {}),
+        fix=fix,
         examples={key: list(value) for key, value in data.get("examples", {}).items()},
         origin=document.path,
         builtin=builtin,

@@ -8,6 +8,7 @@ authoritative errors that become findings. Most objects are valid, so most runs 
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
@@ -118,7 +119,7 @@ class KubernetesSchema(CheckFunction):
         "required": ["schema", "report"],
         "additionalProperties": False,
     }
-    provides = frozenset({"reason", "item", "hint"})
+    provides = frozenset({"reason", "item", "hint", "integer"})
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         schema = load_schema(options["schema"])
@@ -159,11 +160,11 @@ def _schema_violations(schema: dict[str, Any], value: Any, base: FieldPath) -> I
             if path in seen:
                 continue
             seen.add(path)
-            yield Violation(
-                path=path,
-                variables={"item": format_field_path(path), "reason": _type_reason(error), "hint": ""},
-                identity=f"type:{error.validator}",
-            )
+            variables = {"item": format_field_path(path), "reason": _type_reason(error), "hint": ""}
+            yield Violation(path=path, variables=variables | _as_integer(error), identity=f"type:{error.validator}")
+
+
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")
 
 
 def _resolve(schema: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
@@ -203,6 +204,17 @@ def _type_reason(error: Any) -> str:
     elif isinstance(value, (int, float)) and not isinstance(value, bool) and "string" in expected:
         hint = f'; quote it ("{value}")'
     return f"{found}, but this field must be {expected}: kubectl cannot decode it{hint}"
+
+
+def _as_integer(error: Any) -> dict[str, int]:
+    """`{"integer": N}` for a quoted whole number where an integer belongs: the value a fix can write."""
+    value = error.instance
+    if error.validator != "type" or not isinstance(value, str) or "integer" not in _expected(error):
+        return {}
+    digits = value.strip()
+    if not _WHOLE_NUMBER.fullmatch(digits) or int(digits) > _INT32[1]:
+        return {}
+    return {"integer": int(digits)}
 
 
 def _expected(error: Any) -> str:

@@ -96,5 +96,9 @@ def rule_page(rule: Rule, configured: Sequence[str] = ()) -> str:
         options = f" with `{json.dumps(rule.options, sort_keys=True)}`" if rule.options else ""
         lines.append(f"- Check: `{rule.function.name}`{options}")
         lines.append(f"- Message: {rule.message}")
+        if rule.fix is not None:
+            flags = "--fix" if rule.fix.safe else "--fix --unsafe-fixes"
+            safety = "safe" if rule.fix.safe else "unsafe"
+            lines.append(f"- Fix ({safety}, `svclint lint {flags}`, [fixing](../fixing.md)): `{rule.fix.declaration}`")
     lines.append("")
     return "\n".join(lines)

@@ -33,6 +33,10 @@ class LineIndex:
         line = bisect_right(self._starts, offset) - 1
         return line, offset - self._starts[line]
 
+    def offset(self, line: int, column: int) -> int:
+        """The character offset of a 0-based (line, column): the inverse of `position`."""
+        return self._starts[line] + column
+
 
 def yaml_lines(text: str) -> list[str]:
     """The text cut into lines where YAML 1.2 cuts it (not where `str.splitlines` does)."""
