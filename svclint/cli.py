@@ -241,6 +241,9 @@ def cli() -> None:
     default=None,
     help="Skip files .gitignore ignores in directory walks.  [default: respect-gitignore]",
 )
+@click.option("--fix", "fix_files", is_flag=True, help="Apply the safe fixes to the files, then report what is left.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the fixes as a unified diff; change nothing.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 def lint(**options: Any) -> None:
     """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""
     from dataclasses import replace
@@ -257,7 +260,9 @@ def lint(**options: Any) -> None:
     from svclint.run.pipeline import lint as run_lint
 
     force = options.pop("force")
+    fixing = _FixMode(options.pop("fix_files"), options.pop("show_diff"), options.pop("unsafe_fixes"))
     cli_options = CommandLine(**options)
+    fixing.check(cli_options.paths)
     try:
         resolved = resolve(cli_options, Path.cwd())
         outputs = plan_outputs(cli_options.output_format, cli_options.output, resolved.output_format)
@@ -273,6 +278,11 @@ def lint(**options: Any) -> None:
                 progress.finish()
         for warning in [*resolved.warnings, *result.warnings]:
             click.echo(f"svclint: warning: {warning}", err=True)
+        if fixing.diff:
+            sys.exit(_print_diff(result.findings, fixing.unsafe, resolved.settings.max_file_bytes))
+        if fixing.fix:
+            again = lambda: run_lint(resolved.settings, rules, None)  # noqa: E731
+            result = _apply_fixes(result, again, fixing, cli_options.quiet, resolved.settings.max_file_bytes)
         if cli_options.write_baseline is not None:
             from svclint.filters.baseline import write_baseline
 
@@ -310,6 +320,51 @@ def lint(**options: Any) -> None:
     if not cli_options.quiet and all(output.file is not None for output in outputs):
         _write_digest(report, [output.file for output in outputs if output.file is not None], cli_options.color)
     sys.exit(EXIT_FINDINGS if report.failing() else EXIT_CLEAN)
+
+
+class _FixMode:
+    def __init__(self, fix: bool, diff: bool, unsafe: bool) -> None:
+        self.fix, self.diff, self.unsafe = fix, diff, unsafe
+
+    def check(self, paths: Sequence[str]) -> None:
+        if self.fix and self.diff:
+            raise click.UsageError("--fix and --diff do not go together: --diff shows what --fix would do")
+        if self.unsafe and not (self.fix or self.diff):
+            raise click.UsageError("--unsafe-fixes goes with --fix or --diff")
+        if (self.fix or self.diff) and "-" in paths:
+            raise click.UsageError("--fix and --diff work on files, not on standard input")
+
+
+def _print_diff(findings: Sequence[Any], unsafe: bool, max_bytes: int) -> int:
+    from svclint.fix.diff import unified_diff
+    from svclint.fix.files import fix_files
+
+    fixed = [item for item in fix_files(findings, unsafe, max_bytes) if item.changed]
+    _write(unified_diff(fixed).encode("utf-8", errors="surrogateescape"), None)
+    count = sum(len(item.applied) for item in fixed)
+    click.echo(f"svclint: {count} fix{'es' if count != 1 else ''} available{_unsafe_hint(findings, unsafe)}", err=True)
+    return EXIT_FINDINGS if fixed else EXIT_CLEAN
+
+
+def _apply_fixes(result: Any, lint_again: Callable[[], Any], fixing: _FixMode, quiet: bool, max_bytes: int) -> Any:
+    from svclint.fix.passes import fix_until_done
+
+    outcome = fix_until_done(result, lambda run: run.findings, lint_again, fixing.unsafe, max_bytes)
+    for error in outcome.errors:
+        click.echo(f"svclint: error: {error}", err=True)
+    if not quiet:
+        files = len(outcome.files)
+        hint = _unsafe_hint(outcome.result.findings, fixing.unsafe)
+        problems = f"{outcome.fixed} problem{'s' if outcome.fixed != 1 else ''}"
+        click.echo(f"svclint: fixed {problems} in {files} file{'s' if files != 1 else ''}{hint}", err=True)
+    return outcome.result
+
+
+def _unsafe_hint(findings: Sequence[Any], unsafe: bool) -> str:
+    from svclint.fix.files import unsafe_only
+
+    waiting = 0 if unsafe else unsafe_only(findings)
+    return f" ({waiting} more with --unsafe-fixes)" if waiting else ""
 
 
 # Failing findings listed on stderr when the report goes to a file: enough to see why a CI job is red.

@@ -33,6 +33,13 @@ spec:
 _RULES: list[Rule] | None = None
 
 
+@pytest.fixture
+def workdir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty working directory for the test."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
 def builtin_rules() -> list[Rule]:
     global _RULES
     if _RULES is None:

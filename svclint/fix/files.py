@@ -1,0 +1,66 @@
+"""Which findings of a run get fixed, and the files they are in: read once, written only when unchanged since.
+
+Only files the run reported on are touched (never context files), only through safe_write (no links followed,
+the new content replaces the old in one rename, permissions kept), and only when the bytes on disk are still
+the bytes the fixes were made from.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from svclint.bounded_read import FileReadError, read_regular_file
+from svclint.fix.apply import FixedFile, fix_bytes
+from svclint.model import Finding
+from svclint.safe_write import UnsafeTargetError, write_atomically
+
+
+class FixWriteError(Exception):
+    """A fixed file that could not or must not be written."""
+
+
+def fixable(findings: Iterable[Finding], unsafe: bool) -> dict[str, list[Finding]]:
+    """The unsuppressed findings with a fix of the allowed safety, by file."""
+    by_file: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        fix = finding.fix
+        if fix is not None and finding.suppression is None and (fix.safe or unsafe):
+            by_file[finding.location.path].append(finding)
+    return dict(by_file)
+
+
+def unsafe_only(findings: Iterable[Finding]) -> int:
+    """How many unsuppressed findings have only an unsafe fix (shown as a hint to use --unsafe-fixes)."""
+    return sum(1 for f in findings if f.fix is not None and not f.fix.safe and f.suppression is None)
+
+
+def fix_files(findings: Sequence[Finding], unsafe: bool, max_bytes: int) -> list[FixedFile]:
+    """Each file's fixes, worked out in memory (nothing is written)."""
+    fixed = []
+    for path, found in sorted(fixable(findings, unsafe).items()):
+        try:
+            raw = read_regular_file(path, max_bytes, "manifest")
+        except FileReadError:
+            fixed.append(FixedFile(path, b"", b"", unfixable=list(found)))
+            continue
+        fixed.append(fix_bytes(path, raw, found))
+    return fixed
+
+
+def write_fixed(fixed: FixedFile, max_bytes: int) -> None:
+    """Write the fixed bytes, unless the file changed since it was read."""
+    target = Path(fixed.path)
+    try:
+        current = read_regular_file(target, max_bytes, "manifest")
+    except FileReadError as err:
+        raise FixWriteError(str(err)) from None
+    if current != fixed.original:
+        raise FixWriteError(f"{fixed.path}: changed since svclint read it; not fixed (run again)")
+    try:
+        write_atomically(target, fixed.fixed)
+    except UnsafeTargetError as err:
+        raise FixWriteError(f"refusing to fix: {err}") from None
+    except OSError as err:
+        raise FixWriteError(f"{fixed.path}: cannot write: {err.strerror}") from None
