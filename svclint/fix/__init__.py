@@ -1,0 +1,1 @@
+"""Fixes: the field edits rules propose, made at the exact bytes of the values in the files."""
