@@ -10,11 +10,11 @@ from click.testing import CliRunner
 
 from conftest import CORPUS
 from svclint.cli import cli
+from svclint.core.model import Finding
 from svclint.fix.apply import FixedFile, fix_bytes
 from svclint.fix.files import FixWriteError, write_fixed
 from svclint.fix.scalars import render_scalar
-from svclint.model import Finding
-from svclint.parsing.loader import LoadOptions, load_bytes
+from svclint.input.parsing.loader import LoadOptions, load_bytes
 
 THREE_PROBLEMS = """\
 # Served by the web Deployment
@@ -120,7 +120,7 @@ def test_fix_usage_errors(workdir: Path, args: tuple[str, ...], message: str) ->
 
 
 def _findings(path: Path, raw: bytes) -> list[Finding]:
-    from svclint.run import LintSettings, lint, load_all_rules
+    from svclint.run.pipeline import LintSettings, lint, load_all_rules
 
     path.write_bytes(raw)
     settings = LintSettings(paths=[str(path)], use_cache=False, jobs=1)

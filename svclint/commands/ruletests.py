@@ -14,8 +14,8 @@ from typing import Any
 
 from svclint.core.model import Finding
 from svclint.engine.ruleset import Rule
-from svclint.reporters.ruledocs import MARKER
 from svclint.fix.apply import fix_bytes
+from svclint.reporters.ruledocs import MARKER
 
 KINDS = ("invalid", "valid")
 

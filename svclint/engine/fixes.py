@@ -22,9 +22,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from svclint.document import get_in
+from svclint.core.model import FieldEdit, FieldPath, Fix, format_field_path
 from svclint.engine.templates import MissingVariable, render, substitute_options
-from svclint.model import FieldEdit, FieldPath, Fix, format_field_path
+from svclint.input.document import get_in
 
 ACTIONS = ("set", "caseOf", "unquote", "remove", "function")
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,10}")

@@ -13,12 +13,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from svclint.document import get_in
+from svclint.core.model import FieldEdit, Finding, Fix
 from svclint.fix.textedit import Located, TextEdit, text_edit
-from svclint.model import FieldEdit, Finding, Fix
-from svclint.parsing.decode import Decoded, decode
-from svclint.parsing.lines import LineIndex
-from svclint.parsing.loader import LoadedFile, LoadOptions, load_text
+from svclint.input.document import get_in
+from svclint.input.parsing.decode import Decoded, decode
+from svclint.input.parsing.lines import LineIndex
+from svclint.input.parsing.loader import LoadedFile, LoadOptions, load_text
 
 _OPTIONS = LoadOptions(max_file_bytes=1 << 62)
 

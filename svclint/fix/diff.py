@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterable
 
 from svclint.fix.apply import FixedFile
-from svclint.parsing.decode import Decoded, decode
+from svclint.input.parsing.decode import Decoded, decode
 
 _NO_NEWLINE = "\\ No newline at end of file\n"
 # Lines as YAML and diff tools cut them (str.splitlines would also cut at U+2028 and form feeds).

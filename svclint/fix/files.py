@@ -11,10 +11,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
-from svclint.bounded_read import FileReadError, read_regular_file
+from svclint.core.bounded_read import FileReadError, read_regular_file
+from svclint.core.model import Finding
+from svclint.core.safe_write import UnsafeTargetError, write_atomically
 from svclint.fix.apply import FixedFile, fix_bytes
-from svclint.model import Finding
-from svclint.safe_write import UnsafeTargetError, write_atomically
 
 
 class FixWriteError(Exception):

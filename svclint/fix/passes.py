@@ -10,8 +10,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
+from svclint.core.model import Finding
 from svclint.fix.files import FixWriteError, fix_files, write_fixed
-from svclint.model import Finding
 
 MAX_PASSES = 10
 R = TypeVar("R")

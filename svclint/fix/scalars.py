@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from svclint.parsing.resolve import resolve_plain
+from svclint.input.parsing.resolve import resolve_plain
 
 # Characters that make a plain scalar mean something else, or end it, somewhere in a block or flow context.
 _NOT_PLAIN = frozenset("#:,[]{}&*!|>'\"%@`\\\t\r\n")

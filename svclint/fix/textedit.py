@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from svclint.document import Document
+from svclint.core.model import FieldEdit, FieldPath
 from svclint.fix.scalars import render_scalar
-from svclint.model import FieldEdit, FieldPath
-from svclint.parsing.build import SCALAR
-from svclint.parsing.lines import LineIndex
+from svclint.input.document import Document
+from svclint.input.parsing.lines import LineIndex
+from svclint.input.spans import SCALAR
 
 
 @dataclass(frozen=True, slots=True, order=True)
