@@ -109,12 +109,26 @@ def test_a_named_port_two_workloads_declare_is_no_evidence(tmp_path: Path) -> No
 
 def test_a_named_port_of_an_unrelated_tree_is_no_evidence(tmp_path: Path) -> None:
     unrelated = _deployment("unrelated", "        app: unrelated\n", "storage")
+    # An unprefixed key: a vendor's label that nothing in view sets would itself be a note (below).
+    webhook = WEBHOOK.replace("example.com/admission-webhook", "admission-webhook")
     files = {
-        "one/deploy/webhook.yaml": WEBHOOK,
+        "one/deploy/webhook.yaml": webhook,
         "one/deploy/other.yaml": OTHER_SERVICE + "---\n" + unrelated,
         "two/apps/x/manager.yaml": MANAGER,
     }
     assert _found(tmp_path, files) == [("SVC202", "one/deploy/webhook.yaml", 7, "warning")]
+
+
+def test_vendor_labels_nothing_in_view_sets_are_a_note_on_a_service_of_its_own(tmp_path: Path) -> None:
+    service = _service(
+        "search-internal", "    elasticsearch.k8s.elastic.co/cluster-name: search\n    common.k8s.elastic.co/type: es\n"
+    )
+    sysctl = _deployment("sysctl", "        app: sysctl\n")
+    found = _found(tmp_path, {"ilb.yaml": service, "sysctl.yaml": sysctl})
+    assert found == [("SVC210", "ilb.yaml", 6, "note")]
+    # Written in the same file as the workloads, the Service means their pods: the mismatch is a warning.
+    found = _found(tmp_path, {"all.yaml": service + "---\n" + sysctl})
+    assert found == [("SVC202", "all.yaml", 6, "warning")]
 
 
 # --- Item 10: leader election, operators in other namespaces, controllers in view -------------------------------
@@ -256,3 +270,35 @@ def test_diagnosing_many_selectors_that_match_nothing_does_work_linear_in_the_fi
     findings = run_files(tmp_path, files).findings
     assert len([f for f in findings if f.rule_id == "SVC202"]) == count
     assert compared <= 10 * count
+
+
+# --- Evidence stays within a project ------------------------------------------------------------------------------
+
+
+def test_workloads_of_an_unrelated_project_are_no_evidence(tmp_path: Path) -> None:
+    # A Service of one sample for pods that a chart installs; another sample far away uses the same namespace.
+    service = _service("vectors", "    app: vectors\n", "databases")
+    other = _deployment("chatbot", "        app: chatbot\n", "databases")
+    files = {"samples/vectors/ilb.yaml": service, "demos/chat/app/deploy.yaml": other}
+    assert _found(tmp_path, files) == []
+    # In a sibling folder of the same project, the same workload is evidence: of a slip when it nearly matches,
+    # else only that the Service was written apart from the workloads in view (a note).
+    files = {"vectors/ilb/svc.yaml": service, "vectors/app/deploy.yaml": other}
+    assert _found(tmp_path, files) == [("SVC210", "vectors/ilb/svc.yaml", 7, "note")]
+    slip = _deployment("vectors", "        app: vector\n", "databases")
+    files = {"vectors/ilb/svc.yaml": service, "vectors/app/deploy.yaml": slip}
+    assert _found(tmp_path, files) == [("SVC202", "vectors/ilb/svc.yaml", 7, "warning")]
+    # In its own folder, a workload that resembles nothing is still evidence that the pods are missing.
+    files = {"vectors/svc.yaml": service, "vectors/deploy.yaml": other}
+    assert _found(tmp_path, files) == [("SVC202", "vectors/svc.yaml", 7, "warning")]
+
+
+def test_an_operator_of_the_project_explains_a_selector_nothing_resembles(tmp_path: Path) -> None:
+    service = _service("alerts", "    app.kubernetes.io/name: alertmanager\n", "monitoring")
+    operator = _deployment("prometheus-operator", "        app.kubernetes.io/name: prometheus-operator\n", "monitoring")
+    found = _found(tmp_path, {"manifests/alerts-svc.yaml": service, "manifests/operator.yaml": operator})
+    assert found == [("SVC210", "manifests/alerts-svc.yaml", 7, "note")]
+    # A slip that a pod template nearly matches is still a warning, operator or not.
+    web = _deployment("web", "        app.kubernetes.io/name: alertmanagr\n", "monitoring")
+    files = {"manifests/alerts-svc.yaml": service, "manifests/operator.yaml": operator, "manifests/web.yaml": web}
+    assert _found(tmp_path, files) == [("SVC202", "manifests/alerts-svc.yaml", 7, "warning")]

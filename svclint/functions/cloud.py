@@ -226,7 +226,8 @@ class PortPolicy:
                 return evidence, entry.reason
         if port.get("port") in self.web_ports and _is_port(port.get("port")):
             return None
-        declared = {_first_word(port.get("name")), _lower(port.get("appProtocol"))}
+        # The container port a named targetPort resolves to is declared by the workload's author (`http-server`).
+        declared = {_first_word(port.get("name")), _first_word(port.get("targetPort")), _lower(port.get("appProtocol"))}
         if declared & self.web_protocols:
             return None
         return "a non-web port", self.other_reason
@@ -294,7 +295,7 @@ class PublicLoadBalancer(CheckFunction):
         "settings outside the manifests. Judging `spec.type`, that is the finding. Judging a port, with "
         "`sensitive`, `webPorts` and `webProtocols`, the port must also be sensitive (a listed port number, "
         "target port, name word or appProtocol) or not a web port (a port number in `webPorts`, or a name or "
-        "appProtocol whose protocol is in `webProtocols`)."
+        "appProtocol whose protocol is in `webProtocols`, or a named targetPort whose first word is)."
     )
     options_schema = {
         "type": "object",

@@ -11,6 +11,7 @@ from svclint.functions.values import is_integer
 from svclint.input.document import Resource
 from svclint.inventory.evidence import service_maker
 from svclint.inventory.index import ContainerPort, PodTemplate, nearest_scope
+from svclint.inventory.neighbourhood import same_project
 from svclint.inventory.routing import backend_reference
 
 GCE_CLASSES = frozenset({"gce", "gce-internal"})
@@ -155,7 +156,7 @@ class NodePortCollision(CheckFunction):
         for claim in claims:
             if claim is mine:
                 return
-            if claim.owner != mine.owner:
+            if claim.owner != mine.owner and same_project(claim.resource.path, mine.resource.path):
                 other = f"Service {claim.resource.namespace}/{claim.resource.name}"
                 yield Violation(
                     variables={"other": other, "otherField": format_field_path(claim.path)},
@@ -274,7 +275,10 @@ class NotBehindEntryPoint(CheckFunction):
     description = (
         "The value (a Service's spec.type) is one of `values`, and no Ingress backend or Gateway API route "
         "backendRef of the run names the Service: a Service that already sits behind such an entry point (a NodePort "
-        "behind a GCE Ingress without container-native load balancing, say) is not reached by clients directly."
+        "behind a GCE Ingress without container-native load balancing, say) is not reached by clients directly. "
+        "Nor is a Service whose selected pods run an Ingress or Gateway controller (their service account is bound "
+        "to a Role or ClusterRole of the run that lists or watches Ingresses, Gateways or routes): it is the entry "
+        "point, as an ingress controller's NodePort Service on bare metal is."
     )
     options_schema = {
         "type": "object",
@@ -288,6 +292,12 @@ class NotBehindEntryPoint(CheckFunction):
         if target.value not in options["values"]:
             return
         service = context.resource
-        if context.inventory.backends.get((service.namespace, service.name)):
+        inventory = context.inventory
+        if inventory.backends.get((service.namespace, service.name)):
             return
+        selector = service.get(("spec", "selector"))
+        if isinstance(selector, dict) and selector:
+            selected = inventory.matching_templates(service.namespace, selector, near=service.path)
+            if any(inventory.runs_routing_controller(template) for template in selected):
+                return  # the Service of an Ingress or Gateway controller: the entry point itself
         yield Violation()

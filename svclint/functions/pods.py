@@ -10,7 +10,7 @@ from svclint.core.model import FieldPath
 from svclint.core.similarity import edit_distance, near
 from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.input.document import Resource
-from svclint.inventory.evidence import indirect_evidence, operator_object
+from svclint.inventory.evidence import indirect_evidence, operator_object, operator_running, written_apart
 from svclint.inventory.index import Inventory, PodTemplate, nearest_scope
 
 SELECTOR_PATH: FieldPath = ("spec", "selector")
@@ -23,6 +23,7 @@ HINT_LIMIT = 256
 class Diagnosis:
     reason: str
     related: tuple[Related, ...]
+    hinted: bool = True  # names a likely cause (a slip, another namespace), not only that nothing matches
 
 
 @register
@@ -59,10 +60,12 @@ class SelectedPods(CheckFunction):
             return  # no selector: endpoints are managed by hand (or ExternalName)
         inventory = context.inventory
         namespace = service.namespace
-        present = inventory.has_workloads(namespace)
-        if not present and not _only_elsewhere(inventory, service, selector):
+        has_any = inventory.has_workloads(namespace)
+        matched = inventory.matching_templates(namespace, selector, near=service.path) if has_any else []
+        # Only the workloads of the Service's own project are evidence that its pods are missing.
+        present = has_any and inventory.has_workloads_near(namespace, service.path)
+        if not matched and not present and not _only_elsewhere(inventory, service, selector):
             return  # no evidence either way
-        matched = inventory.matching_templates(namespace, selector, near=service.path) if present else []
         selector_related = Related(service, SELECTOR_PATH, "the selector")
         variables: dict[str, Any] = {"selector": _render_selector(selector)}
         expect = options["expect"]
@@ -73,11 +76,15 @@ class SelectedPods(CheckFunction):
             if operator_object(inventory, namespace, selector) is not None:
                 return  # its operator makes the pods
             indirect = indirect_evidence(inventory, service, selector) if present else None
-            if indirect_only or indirect is not None:
+            diagnosis = diagnose(inventory, service, selector) if indirect is None else None
+            if diagnosis is not None and not diagnosis.hinted and present:
+                # Nothing near resembles the selector: pods that an operator of the project makes, or that the
+                # Service was written for apart from the workloads in view.
+                indirect = operator_running(inventory, service) or written_apart(inventory, service)
+            if indirect_only or indirect is not None or diagnosis is None:
                 if indirect_only and indirect is not None:
                     yield Violation(variables={**variables, "reason": indirect.reason}, related=indirect.related)
                 return
-            diagnosis = diagnose(inventory, service, selector)
             yield Violation(
                 variables={**variables, "reason": diagnosis.reason},
                 related=(selector_related, *diagnosis.related) if target.path != SELECTOR_PATH else diagnosis.related,
@@ -121,7 +128,8 @@ def _only_elsewhere(inventory: Inventory, service: Resource, selector: Mapping[s
     the Service's namespace: where it runs is not in its manifest."""
     if inventory.kustomized.covers(service.path):
         return False
-    return any(inventory.namespace_known(t.resource) for t in inventory.matching_elsewhere(service.namespace, selector))
+    elsewhere = inventory.matching_elsewhere(service.namespace, selector, near=service.path)
+    return any(inventory.namespace_known(t.resource) for t in elsewhere)
 
 
 def diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Diagnosis:
@@ -152,7 +160,7 @@ def _diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, An
                 Related(template.resource, template.labels_path, "the pod template's labels"),
             ),
         )
-    elsewhere = inventory.matching_elsewhere(namespace, selector)
+    elsewhere = inventory.matching_elsewhere(namespace, selector, near=service.path)
     if elsewhere:
         other = nearest_scope(elsewhere, service.path)[0]
         where = _namespace_note(service)
@@ -174,7 +182,9 @@ def _diagnose(inventory: Inventory, service: Resource, selector: Mapping[str, An
             f"no pod template in namespace {namespace} has all of its labels; closest: {hint}",
             (Related(template.resource, path, f"pod label of {template.describe()}"),),
         )
-    return Diagnosis(f"no pod template in namespace {namespace}{_namespace_note(service)} has these labels", ())
+    return Diagnosis(
+        f"no pod template in namespace {namespace}{_namespace_note(service)} has these labels", (), hinted=False
+    )
 
 
 def _namespace_note(service: Resource) -> str:

@@ -10,7 +10,6 @@ which evidence is missing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -18,10 +17,12 @@ from typing import Any
 from svclint.core.similarity import edit_distance, near
 from svclint.input.document import Resource
 from svclint.inventory.index import Inventory, PodTemplate
+from svclint.inventory.neighbourhood import same_project
 from svclint.inventory.related import Related
 
 # How operators are named after what they run: `prometheus-operator` runs `prometheus` pods.
 CONTROLLER_SUFFIXES = ("-operator", "-controller")
+OPERATOR_SUFFIX = "-operator"
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +62,7 @@ def indirect_evidence(inventory: Inventory, service: Resource, selector: Mapping
             or _only_declaring_workload(inventory, service, selector)
             or _operator_elsewhere(inventory, service, selector)
             or _controller_in_view(inventory, service, selector)
+            or _labels_of_another_maker(inventory, service, selector)
         )
     found = inventory.memo[key]
     return found if isinstance(found, Indirect) else None
@@ -103,7 +105,7 @@ def _only_declaring_workload(inventory: Inventory, service: Resource, selector: 
     meant, labelled at run time by their own controller."""
     for name, protocol in _named_ports(service):
         declaring = _one_per_workload(inventory.declaring_port(service.namespace, name, protocol))
-        if len(declaring) != 1 or not _same_project(declaring[0].resource.path, service.path):
+        if len(declaring) != 1 or not same_project(declaring[0].resource.path, service.path):
             continue
         template = declaring[0]
         port = next(p for p in template.ports if p.name == name and p.protocol == protocol)
@@ -145,11 +147,61 @@ def _controller_in_view(inventory: Inventory, service: Resource, selector: Mappi
     return None
 
 
-def _same_project(path: str, other: str) -> bool:
-    """Whether two files sit in the same folder or in sibling folders (one project's layout), rather than in
-    unrelated trees that happen to use the same namespace."""
-    parent = os.path.dirname(os.path.dirname(os.path.abspath(other)))
-    return os.path.abspath(path).startswith(parent + os.sep)
+def _labels_of_another_maker(inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> Indirect | None:
+    """A Service in a file without workloads whose selector has keys under a vendor's prefix
+    (`elasticsearch.k8s.elastic.co/cluster-name`, `cnpg.io/cluster`) and no key that a pod template of the
+    namespace in its project sets (nor a near spelling of one): such labels are written by whatever makes the
+    pods (an operator, a chart), and that is not in view."""
+    if inventory.templates_in_file(service.path):
+        return None  # written with its workloads: those are the pods meant
+    known = inventory.label_keys_near(service.namespace, service.path)
+    if any(key in known or any(_typo(key, other) for other in known) for key in selector):
+        return None
+    vendor = sorted(key for key in selector if _vendor_prefix(key))
+    if not vendor:
+        return None
+    return Indirect(
+        f"no pod template in namespace {service.namespace} sets any of its labels, and {', '.join(vendor)} "
+        f"{'is' if len(vendor) == 1 else 'are'} set by what makes such pods (an operator or a chart), which is "
+        "not in view",
+        (),
+    )
+
+
+def operator_running(inventory: Inventory, service: Resource) -> Indirect | None:
+    """An operator (a workload named `*-operator`) runs in the Service's namespace, in its project: it makes pods
+    from custom resources, and the selector may be for those; which ones is not in view."""
+    for template in inventory.templates.get(service.namespace, []):
+        name = template.resource.name
+        if name.endswith(OPERATOR_SUFFIX) and same_project(template.resource.path, service.path):
+            return Indirect(
+                f"no pod template in view has these labels, but {template.describe()}, an operator, runs in "
+                f"namespace {service.namespace}: the pods may be ones it makes from a custom resource that is "
+                "not in view",
+                (Related(template.resource, ("metadata", "name"), template.describe()),),
+            )
+    return None
+
+
+def written_apart(inventory: Inventory, service: Resource) -> Indirect | None:
+    """A Service in a folder without workloads, whose selector nothing in its project resembles: it was written
+    for pods defined elsewhere (a chart, an operator, another repository), not for the workloads in view."""
+    if inventory.templates_in_folder(service.path):
+        return None
+    return Indirect(
+        "no pod template of its project resembles it, and its folder defines no workloads: its pods are defined "
+        "by something not in view (a chart, an operator, another repository)",
+        (),
+    )
+
+
+def _vendor_prefix(key: str) -> bool:
+    """A label key under a DNS prefix other than Kubernetes' own (`kubernetes.io`, `k8s.io`), which the
+    recommended `app.kubernetes.io/*` labels use and hand-written manifests share."""
+    prefix, slash, _ = key.rpartition("/")
+    if not slash or "." not in prefix:
+        return False
+    return not any(prefix == domain or prefix.endswith("." + domain) for domain in ("kubernetes.io", "k8s.io"))
 
 
 def _typo(key: str, other: str) -> bool:

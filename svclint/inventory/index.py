@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
+from svclint.inventory.controllers import is_rbac, routing_controller_accounts, service_account
+from svclint.inventory.neighbourhood import same_project
 from svclint.inventory.paths.index import PathIndex
 from svclint.inventory.paths.labels import label_text as _label_text
 from svclint.inventory.routing import BackendUse, backend_uses, is_gateway_api, is_route
@@ -185,6 +187,7 @@ class Inventory:
     backends: dict[tuple[str, str], list[BackendUse]] = field(default_factory=lambda: defaultdict(list))
     nodeport_claims: dict[int, list[NodePortClaim]] = field(default_factory=lambda: defaultdict(list))
     firewall_resources: list[Resource] = field(default_factory=list)
+    rbac: list[Resource] = field(default_factory=list)  # Roles, ClusterRoles and their bindings
     partial_view: bool = False  # only some files are in view (pre-commit without context)
     kustomized: KustomizedNamespaces = field(default_factory=KustomizedNamespaces)
     firewall: FirewallModel | None = None  # the run's firewall rules, when firewall checks are on
@@ -270,6 +273,16 @@ class Inventory:
     def has_workloads(self, namespace: str) -> bool:
         return bool(self.templates.get(namespace))
 
+    def has_workloads_near(self, namespace: str, path: str) -> bool:
+        """Whether the namespace has pod templates in the file's project: workloads of an unrelated project that
+        share the namespace name say nothing about this file's pods."""
+        key = ("workloads near", namespace, os.path.dirname(os.path.abspath(path)))
+        found = self.memo.get(key)
+        if found is None:
+            folders = self._by_folder.get(namespace, {}).values()
+            found = self.memo[key] = any(same_project(templates[0].resource.path, path) for templates in folders)
+        return bool(found)
+
     def matching_templates(
         self, namespace: str, selector: Mapping[str, Any], near: str | None = None
     ) -> list[PodTemplate]:
@@ -286,15 +299,24 @@ class Inventory:
             definitions = self._definitions[key] = _Definitions(matched)
         return definitions.nearest(near)
 
-    def matching_elsewhere(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
-        """Pod templates of other namespaces that the selector matches, by namespace."""
+    def matching_elsewhere(
+        self, namespace: str, selector: Mapping[str, Any], near: str | None = None
+    ) -> list[PodTemplate]:
+        """Pod templates of other namespaces that the selector matches, by namespace; with `near`, only those of
+        that file's project."""
         if not selector or any(key in AUTOMATIC_LABELS for key in selector):
             candidates = [t for other in sorted(self.templates) for t in self.templates[other]]
         else:
             candidates = min(
                 (self._by_label_anywhere.get((k, _label_text(v)), []) for k, v in selector.items()), key=len
             )
-        return [t for t in candidates if t.resource.namespace != namespace and t.selected_by(selector)]
+        return [
+            t
+            for t in candidates
+            if t.resource.namespace != namespace
+            and t.selected_by(selector)
+            and (near is None or same_project(t.resource.path, near))
+        ]
 
     def labelled_itself(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
         """Workloads of the namespace whose own metadata.labels (not their pods') the selector matches."""
@@ -326,12 +348,45 @@ class Inventory:
         """The label keys that some pod template of the namespace sets."""
         return self._keys.get(namespace, set())
 
+    def label_keys_near(self, namespace: str, path: str) -> set[str]:
+        """The label keys that some pod template of the namespace in the file's project sets."""
+        key = ("label keys near", namespace, os.path.dirname(os.path.abspath(path)))
+        found = self.memo.get(key)
+        if found is None:
+            found = self.memo[key] = {
+                label
+                for templates in self._by_folder.get(namespace, {}).values()
+                if same_project(templates[0].resource.path, path)
+                for template in templates
+                for label in template.labels
+            }
+        assert isinstance(found, set)
+        return found
+
     def near_templates(self, namespace: str, path: str) -> list[PodTemplate]:
         """The namespace's pod templates nearest to a file: those in the file, else in its folder, else all."""
         same_file = self._by_file.get(namespace, {}).get(path)
         if same_file:
             return same_file
         return self._by_folder.get(namespace, {}).get(os.path.dirname(path)) or self.templates.get(namespace, [])
+
+    def templates_in_file(self, path: str) -> bool:
+        """Whether the file defines a pod template, in any namespace."""
+        return any(path in by_file for by_file in self._by_file.values())
+
+    def templates_in_folder(self, path: str) -> bool:
+        """Whether the file's folder defines a pod template, in any namespace."""
+        folder = os.path.dirname(path)
+        return any(folder in by_folder for by_folder in self._by_folder.values())
+
+    def runs_routing_controller(self, template: PodTemplate) -> bool:
+        """Whether the template's pods run as a service account that RBAC of the run lets list or watch
+        Ingresses, Gateways or routes: an Ingress or Gateway controller, an entry point itself."""
+        accounts = self.memo.get(("routing controllers",))
+        if accounts is None:
+            accounts = self.memo[("routing controllers",)] = routing_controller_accounts(self.rbac)
+        spec = template.resource.get((*template.template_path, "spec"))
+        return (template.resource.namespace, service_account(spec)) in accounts
 
     def service(self, namespace: str, name: str) -> Resource | None:
         candidates = self.services.get(namespace, {}).get(name)
@@ -436,6 +491,8 @@ def build_inventory(
             _note_autoscaler(resource, scaled)
         elif kind == "ComputeFirewall":
             inventory.firewall_resources.append(resource)
+        elif is_rbac(resource):
+            inventory.rbac.append(resource)
         elif is_route(resource):
             _add_backends(inventory, resource)
         elif is_custom_resource(resource) or (kind == "Gateway" and is_gateway_api(resource)):

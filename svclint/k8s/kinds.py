@@ -30,12 +30,13 @@ BUILTIN_KINDS = frozenset(
     }
 )  # fmt: skip
 
-# What the inventory reads: workloads (pod templates), Services, Ingresses, autoscalers, firewall resources, and
-# for the path model NetworkPolicies and hand-written endpoints.
+# What the inventory reads: workloads (pod templates), Services, Ingresses, autoscalers, firewall resources,
+# for the path model NetworkPolicies and hand-written endpoints, and RBAC roles and bindings (which service
+# accounts run Ingress or Gateway controllers).
 INVENTORY_KINDS = frozenset(
     {
         "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
         "Service", "Ingress", "HorizontalPodAutoscaler", "ComputeFirewall", "NetworkPolicy", "EndpointSlice",
-        "Endpoints",
+        "Endpoints", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
     }
 )  # fmt: skip

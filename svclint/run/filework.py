@@ -27,6 +27,7 @@ from svclint.input.parsing.loader import DirectiveComment, LoadedFile, LoadOptio
 from svclint.input.partial import has_patch_directives, looks_like_fragment, remove_patch_directives
 from svclint.input.respan import FileOrigin
 from svclint.input.sources import Source
+from svclint.inventory.controllers import is_rbac
 from svclint.inventory.index import Inventory
 from svclint.inventory.paths.index import PATH_KINDS
 from svclint.inventory.routing import ROUTE_KINDS
@@ -203,6 +204,9 @@ def compact(
         spec = resource.data.get("spec")
         view = _pick(spec, ("scaleTargetRef", "minReplicas")) if isinstance(spec, dict) else {}
         return _projected(resource, {**_identity(resource.data), "spec": view}, origin)
+    if is_rbac(resource):  # which service accounts run Ingress or Gateway controllers
+        view = _pick(resource.data, ("rules", "roleRef", "subjects"))
+        return _projected(resource, {**_identity(resource.data), **view}, origin)
     if "/" in resource.api_version:  # custom resources: operators' objects explain selectors by name and labels
         return _projected(resource, _identity(resource.data), origin)
     return None
@@ -279,7 +283,7 @@ _DIGITS = re.compile(r"[0-9]+")
 
 
 def _pod_spec_view(spec: dict[str, Any]) -> dict[str, Any]:
-    view: dict[str, Any] = {}
+    view: dict[str, Any] = _pick(spec, ("serviceAccountName", "serviceAccount"))
     for group in ("containers", "initContainers"):
         containers = spec.get(group)
         if isinstance(containers, list):
