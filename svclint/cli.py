@@ -477,6 +477,51 @@ def _add_rule_commands() -> None:
 _add_rule_commands()
 
 
+def _exposure(**options: Any) -> None:
+    """Report every way in from outside the cluster: load balancers, node ports, external IPs, host ports,
+    Ingresses and Gateways, each followed to its workloads, with who can reach it."""
+    from svclint.commands.exposure import ExposureError, produce
+    from svclint.engine.ruleset import RuleError
+
+    _check_output(options["output"])
+    progress = _progress(options["quiet"])
+    try:
+        produced = produce(options, progress)
+    except RuleError as err:
+        for problem in err.problems:
+            click.echo(f"svclint: rule error: {problem}", err=True)
+        sys.exit(EXIT_ERROR)
+    except ExposureError as err:
+        fail(str(err))
+    finally:
+        if progress is not None:
+            progress.finish()
+    if not options["quiet"]:
+        for warning in produced.warnings:
+            click.echo(f"svclint: warning: {warning}", err=True)
+    _write(produced.data, options["output"])
+    for entry in produced.newly_exposed:
+        if not options["quiet"]:
+            click.echo(f"svclint: newly exposed ({entry.reach.level}): {entry.place}: {entry.target()}", err=True)
+    sys.exit(EXIT_FINDINGS if produced.newly_exposed else EXIT_CLEAN)
+
+
+def _add_exposure_command() -> None:
+    from svclint.commands.exposure import parameters
+
+    command = click.Command(
+        "exposure",
+        callback=_exposure,
+        params=parameters(lint),
+        help=_exposure.__doc__,
+        short_help="Report every way in from outside the cluster.",
+    )
+    cli.add_command(command)
+
+
+_add_exposure_command()
+
+
 def main(argv: Sequence[str] | None = None) -> None:
     try:
         cli.main(args=list(argv) if argv is not None else None, prog_name="svclint")

@@ -163,6 +163,7 @@ class Verdict:
     allowed: bool
     deciding: FirewallRule | None  # the deny that wins, or an allow that admits
     near_miss: tuple[FirewallRule, str] | None  # the closest rule that does not admit, and why
+    admitted: AddressSet = field(default_factory=AddressSet)  # the sources the rules let in
 
 
 class FirewallModel:
@@ -248,7 +249,7 @@ class FirewallModel:
                     admitting = admitting or rule
         ok = bool(allowed) if clients is None else not clients.difference(allowed)
         if ok:
-            return Verdict(True, admitting, None)
+            return Verdict(True, admitting, None, allowed)
         if winner_deny is not None:
             return Verdict(False, winner_deny, (winner_deny, _deny_reason(winner_deny, protocol, port)))
         return Verdict(False, None, self._near_miss(provider, protocol, port, clients))

@@ -25,7 +25,7 @@ from svclint.input.parsing.build import StructureProblem
 from svclint.input.parsing.depth import with_nesting_headroom
 from svclint.input.parsing.loader import LoadedFile, LoadOptions
 from svclint.input.sources import collect, source_key
-from svclint.inventory.index import build_inventory
+from svclint.inventory.index import Inventory, build_inventory
 from svclint.k8s.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.k8s.versions import NEWEST, KubeVersion
 from svclint.kustomize.attribution import in_build, merged
@@ -68,6 +68,9 @@ class LintSettings:
     switches: Sequence[tuple[str, bool]] = ()  # (rule, on) from the command line, applied after enable/disable
     allow_outside_project: bool = False  # walks follow file links that lead out of the project
     kustomize_mode: str = "build"  # "build": check the builds of the run's kustomizations; "off": each file alone
+    # Kinds a report reads besides the rules (the exposure report): never skipped, kept whole, and the run's
+    # inventories (with their firewall model) handed back in the result.
+    report_kinds: frozenset[str] = frozenset()
 
 
 FIREWALL_RULES = ("SVC401", "SVC402", "SVC403", "SVC404", "SVC405")
@@ -82,6 +85,7 @@ class RunResult:
     stats: RunStats
     suppressions: SuppressionStats = field(default_factory=SuppressionStats)
     warnings: list[str] = field(default_factory=list)  # options or paths that did nothing, for stderr
+    inventories: list[Inventory] = field(default_factory=list)  # only for runs with report_kinds
 
 
 def select_rules(rules: Sequence[Rule], settings: LintSettings) -> list[Rule]:
@@ -158,8 +162,12 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
         settings.context, None, excludes, settings.force_exclude, allow_outside=settings.allow_outside_project
     )
     context = [s for s in context_sources if source_key(s) not in reported_keys]
-    options = LoadOptions(skip_kinds=skip_kinds(selected), max_file_bytes=settings.max_file_bytes)
-    job = FileJob(local, by_name, options, params=variables, whole_kinds=_whole_kinds(cross))
+    skipped = skip_kinds(selected) - settings.report_kinds
+    options = LoadOptions(skip_kinds=skipped, max_file_bytes=settings.max_file_bytes)
+    whole_kinds = _whole_kinds(cross)
+    if whole_kinds is not None:
+        whole_kinds |= settings.report_kinds
+    job = FileJob(local, by_name, options, params=variables, whole_kinds=whole_kinds)
     work = [*((s, True) for s in reported), *((s, False) for s in context)]
     results = run_files(work, job, settings.jobs, progress)
 
@@ -189,10 +197,14 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     if settings.kustomize_mode != "off":
         view = build_view(kept, files_read, settings.allow_outside_project)
 
+    inventories: list[Inventory] = []  # for a report (report_kinds): the plain objects' and each build's
+
     def check(resources: list[Resource], partial: bool, built: bool = False) -> list[Finding]:
         inventory = build_inventory(resources, partial_view=partial, kustomizations=kustomizations)
-        if any(a.rule.function is not None and a.rule.function.needs_firewall for a in cross):
+        if settings.report_kinds or any(a.rule.function is not None and a.rule.function.needs_firewall for a in cross):
             inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
+        if settings.report_kinds:
+            inventories.append(inventory)
         engine = Engine(cross, inventory, variables)
         found: list[Finding] = []
         for resource in resources:
@@ -225,7 +237,7 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
         findings, suppression_stats.baseline = apply_baseline(findings, read_baseline(settings.baseline))
     findings = [into_run(f, in_run) for f in findings]
     findings.sort(key=Finding.sort_key)
-    return RunResult(findings, active, stats, suppression_stats, warnings)
+    return RunResult(findings, active, stats, suppression_stats, warnings, inventories)
 
 
 def _build_problems(problems: Iterable[BuildProblem], by_name: dict[str, ActiveRule]) -> Iterable[Finding]:

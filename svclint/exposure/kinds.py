@@ -1,0 +1,10 @@
+"""The kinds the exposure report reads whole, besides what the rules read: workloads (host ports, hostNetwork),
+and what the path model follows."""
+
+from __future__ import annotations
+
+from svclint.inventory.index import WORKLOAD_KINDS
+from svclint.inventory.paths.index import PATH_KINDS
+from svclint.inventory.routing import ROUTE_KINDS
+
+REPORT_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall", *WORKLOAD_KINDS, *PATH_KINDS, *ROUTE_KINDS})

@@ -1,0 +1,151 @@
+"""Who can reach an entry point: the internet, only the VPC, only the cluster, nobody, or not known.
+
+Load balancers are read the way the providers' controllers read them (the same annotation table as SVC301 and
+SVC311: rules/tables/load-balancer-annotations.yaml); node ports and host ports through the run's firewall rules;
+external IPs by the address itself. A source range counts as inside the VPC only when it lies in the address
+space private networks use (RFC 1918, RFC 6598 shared space, IPv6 unique local): documentation and other public
+ranges stand for clients on the internet.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Iterable, Mapping
+from functools import cache
+from typing import Any
+
+from svclint.engine.tables import builtin_tables
+from svclint.exposure.model import ANYWHERE, BLOCKED, INTERNET, UNKNOWN, VPC, Reach
+from svclint.firewall.model import FirewallModel
+from svclint.functions.cloud import INTERNAL, PUBLIC, RESTRICTED, AnnotationTable
+from svclint.input.document import Resource
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+PRIVATE_SPACE: tuple[Network, ...] = tuple(
+    ipaddress.ip_network(cidr)
+    for cidr in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "100.64.0.0/10", "127.0.0.0/8", "fc00::/7")
+)
+SOURCE_RANGES_ANNOTATION = "service.beta.kubernetes.io/load-balancer-source-ranges"
+
+
+def parse_network(text: Any) -> Network | None:
+    try:
+        return ipaddress.ip_network(str(text).strip(), strict=False)
+    except ValueError:
+        return None
+
+
+def is_private(network: Network) -> bool:
+    return any(network.version == space.version and network.subnet_of(space) for space in PRIVATE_SPACE)  # type: ignore[arg-type]
+
+
+def level_of(sources: Iterable[str]) -> str:
+    """INTERNET when any source range holds public addresses, VPC when all are private."""
+    networks = [n for n in (parse_network(s) for s in sources) if n is not None]
+    return VPC if networks and all(is_private(n) for n in networks) else INTERNET
+
+
+@cache
+def _annotation_table() -> AnnotationTable:
+    return AnnotationTable.from_options(builtin_tables()["loadBalancerAnnotations"])
+
+
+def load_balancer(service: Resource) -> Reach:
+    """The reach of a LoadBalancer Service's own ports (not its node ports)."""
+    table = _annotation_table()
+    exposure = table.exposure(service.data, service.partial)
+    sources, said = _source_ranges(service, table)
+    if exposure == INTERNAL:
+        return Reach(
+            VPC, sources, ("an annotation makes the provider build an internal (VPC-only) load balancer", *said)
+        )
+    if exposure in (PUBLIC, RESTRICTED):
+        level = level_of(sources)
+        where = "the internet" if level == INTERNET else "private address space only"
+        return Reach(level, sources, (f"a public load balancer admitting {', '.join(sources)} ({where})", *said))
+    spec = service.data.get("spec")
+    named = spec.get("loadBalancerClass") if isinstance(spec, dict) else None
+    if isinstance(named, str):
+        why = f"spec.loadBalancerClass {named}: the implementation serving that class decides, and it is not in view"
+    else:
+        why = "a provider annotation the controller rejects or reads from cluster settings not in view (see SVC311)"
+    return Reach(UNKNOWN, sources, (f"whether the load balancer is public is not known: {why}",))
+
+
+def _source_ranges(service: Resource, table: AnnotationTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The client ranges the load balancer admits (spec.loadBalancerSourceRanges wins over the annotation, as in
+    the API server's GetLoadBalancerSourceRanges), narrowed by a provider's allow-list annotation."""
+    spec = service.data.get("spec")
+    spec = spec if isinstance(spec, dict) else {}
+    annotations = annotations_of(service.data)
+    written = spec.get("loadBalancerSourceRanges")
+    ranges: list[str] = []
+    said: list[str] = []
+    if isinstance(written, list) and written:
+        ranges = [str(n) for n in (parse_network(item) for item in written) if n is not None]
+        said.append("spec.loadBalancerSourceRanges")
+    elif isinstance(annotations.get(SOURCE_RANGES_ANNOTATION), str):
+        items = annotations[SOURCE_RANGES_ANNOTATION].split(",")
+        ranges = [str(n) for n in (parse_network(item) for item in items) if n is not None]
+        said.append(SOURCE_RANGES_ANNOTATION)
+    # A provider allow list narrows further; its ranges stand for the sources when the Service names none.
+    named_by_service = bool(said)
+    for restriction in table.restrictions:
+        value = annotations.get(restriction.annotation)
+        if restriction.restricts(value):
+            items = [_strip(item.strip(), restriction.prefixes) for item in str(value).split(",")]
+            allowed = [str(n) for n in (parse_network(item) for item in items) if n is not None]
+            tags = [item for item in items if parse_network(item) is None and item]
+            if not named_by_service:
+                ranges.extend(allowed)
+            said.append(restriction.annotation + (f" (service tags {', '.join(tags)})" if tags else ""))
+    evidence = (f"source ranges from {', '.join(said)}",) if said else ()
+    return (tuple(ranges) if ranges else ANYWHERE), evidence
+
+
+def _strip(item: str, prefixes: Iterable[str]) -> str:
+    for prefix in prefixes:
+        item = item.removeprefix(prefix)
+    return item
+
+
+def annotations_of(data: Mapping[str, Any]) -> Mapping[str, Any]:
+    metadata = data.get("metadata")
+    annotations = metadata.get("annotations") if isinstance(metadata, dict) else None
+    return annotations if isinstance(annotations, dict) else {}
+
+
+def node_port(firewall: FirewallModel | None, protocol: str, port: int | None, what: str) -> Reach:
+    """The reach of a port every node opens (a node port, a host port): what the nodes' firewall admits."""
+    if firewall is None or not firewall.rules:
+        missing = (
+            f"no firewall rules in view: whether the nodes admit {what} from outside is not known "
+            "(pass --firewall-rules FILE or include the firewall objects)"
+        )
+        return Reach(UNKNOWN, ANYWHERE, (missing,))
+    if port is None:
+        return Reach(UNKNOWN, (), (f"the cluster assigns {what}: which port the firewall must open is not known",))
+    verdict = firewall.verdict(protocol.lower(), port)
+    if not verdict.allowed:
+        rule = verdict.deciding
+        why = f"{rule.describe()} denies it" if rule is not None else "no firewall rule admits it"
+        return Reach(BLOCKED, (), (f"{what}: {why}",))
+    admitted = verdict.admitted
+    sources = tuple(str(n) for n in admitted.networks) + tuple(sorted(admitted.names))
+    level = level_of(str(n) for n in admitted.networks) if admitted.networks else VPC
+    rule = verdict.deciding
+    by = f" by {rule.describe()}" if rule is not None else ""
+    return Reach(level, sources, (f"{what} admitted{by} from {admitted.describe()}",))
+
+
+def external_ip(address: Any) -> Reach:
+    network = parse_network(address)
+    if network is None:
+        return Reach(UNKNOWN, ANYWHERE, (f"externalIPs item {address!r} is not an IP address",))
+    level = VPC if is_private(network) else INTERNET
+    where = "a private address: clients inside the VPC" if level == VPC else "a public address"
+    return Reach(
+        level,
+        ANYWHERE,
+        (f"traffic to {network.network_address} reaches the nodes ({where}); the Service admits any source",),
+    )
