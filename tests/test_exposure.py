@@ -364,3 +364,24 @@ def test_diff_reports_gone_entries_and_refuses_a_bad_base(workdir: Path) -> None
     assert code == 2 and "bad.json: not a valid exposure report at entryPoints/0" in err
     code, _, err = exposure("--fail-on-new", "internet", "head")
     assert code == 2 and "--fail-on-new needs --diff" in err
+
+
+def test_kustomize_builds_are_reported_as_built_with_positions_in_their_sources(workdir: Path) -> None:
+    write(
+        workdir,
+        **{
+            "base__app.yaml": DEPLOYMENT + "---\n" + service(),
+            "base__kustomization.yaml": "resources:\n- app.yaml\n",
+            "prod__kustomization.yaml": "namePrefix: prod-\nnamespace: shop\nresources:\n- ../base\n"
+            "patches:\n- path: public.yaml\n",
+            "prod__public.yaml": "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  type: LoadBalancer\n",
+        },
+    )
+    entries = report(".")["entryPoints"]
+    assert [(e["via"], e["namespace"], e["service"], e["reach"]) for e in entries] == [
+        ("LoadBalancer", "shop", "prod-web", "internet"),
+        ("NodePort", "shop", "prod-web", "unknown"),
+    ]
+    assert entries[0]["workloads"][0]["name"] == "prod-web"
+    assert entries[0]["location"] == {"path": "base/app.yaml", "line": 27, "column": 5}  # the port, in the base
+    assert entries[0]["hops"][0]["location"] == {"path": "prod/public.yaml", "line": 6, "column": 9}  # the patch

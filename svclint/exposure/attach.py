@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from svclint.core.model import FieldPath, Finding, format_field_path
 from svclint.input.document import Resource
+from svclint.kustomize.provenance import BuiltDocument
 
 
 class FindingIndex:
@@ -21,12 +22,13 @@ class FindingIndex:
     def about(self, resource: Resource, part: FieldPath = ()) -> list[Finding]:
         """Findings on the object; with `part` (e.g. `spec.ports[1]`), those on that part or on the object as a
         whole, not those on its sibling parts (`spec.ports[0]`)."""
-        # An object defined in several files (overlays, variants): the findings of this definition only.
-        found = [
-            f
-            for f in self._by_object.get((resource.kind, resource.namespace, resource.name), [])
-            if f.location.path == resource.path or any(r.path == resource.path for r in f.related)
-        ]
+        found = self._by_object.get((resource.kind, resource.namespace, resource.name), [])
+        if not isinstance(resource.document, BuiltDocument):
+            # An object defined in several files (copies, variants): the findings of this definition only. A
+            # kustomize build's object is one, whatever files wrote its values.
+            found = [
+                f for f in found if f.location.path == resource.path or any(r.path == resource.path for r in f.related)
+            ]
         if not part:
             return found
         own = format_field_path(part)

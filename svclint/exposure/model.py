@@ -34,7 +34,7 @@ class Place:
     @classmethod
     def of(cls, resource: Resource, path: FieldPath) -> Place:
         span = resource.locate(path)
-        return cls(resource.path, span.start_line, span.start_col)
+        return cls(resource.file_of(path), span.start_line, span.start_col)
 
     def to_json(self) -> dict[str, Any]:
         return {"path": self.path, "line": self.line, "column": self.column}
