@@ -57,6 +57,27 @@ def test_sarif_validates_and_keeps_suppressed_findings(workdir: Path) -> None:
     assert security["SVC301"] == "6.5" and security["SVC303"] == "7.5"
 
 
+CLEAN_SERVICE = """\
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector: {app: web}
+  ports: [{port: 80, targetPort: 8080}]
+"""
+
+
+@pytest.mark.parametrize("target", ["input/", "clean.yaml"])
+def test_sarif_reads_as_the_whole_log_indented_at_once(workdir: Path, target: str) -> None:
+    """Results are written one at a time; the log must be exactly the one document indented in one go."""
+    (workdir / "clean.yaml").write_text(CLEAN_SERVICE)
+    result = CliRunner().invoke(cli, ["lint", "--no-config", "-f", "sarif", target], catch_exceptions=False)
+    log = json.loads(result.stdout)
+    assert bool(log["runs"][0]["results"]) == (target == "input/")
+    assert result.stdout == json.dumps(log, indent=2, ensure_ascii=False) + "\n"
+
+
 def test_github_commands_are_escaped(workdir: Path) -> None:
     lines = _run("github", workdir).splitlines()
     name_line = next(line for line in lines if "SVC102" in line)

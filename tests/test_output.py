@@ -245,6 +245,25 @@ def test_sarif_columns_count_utf16_code_units(workdir: Path) -> None:
     assert (region["startColumn"], region["endColumn"]) == (45, 53)  # the emoji is two UTF-16 units
 
 
+def test_sarif_columns_and_source_lines_stay_exact_over_many_files(workdir: Path) -> None:
+    """Reports hold the lines of only a few files at a time; files read earlier keep their UTF-16 columns."""
+    emoji = 'apiVersion: v1\nkind: Service\nmetadata: {annotations: {note: "\U0001f600"}, name: Bad_Name}\n'
+    for number in range(20):
+        (workdir / f"svc{number:02}.yaml").write_text(emoji + "spec:\n  selector: {app: x}\n  ports: [{port: 80}]\n")
+    _, sarif, _ = invoke("-f", "sarif", "--disable", "SVC307", ".")
+    results = json.loads(sarif)["runs"][0]["results"]
+    regions = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]: r["locations"][0]["physicalLocation"][
+            "region"
+        ]
+        for r in results
+    }
+    assert len(regions) == 20
+    assert {(r["startColumn"], r["endColumn"]) for r in regions.values()} == {(45, 53)}
+    _, text, _ = invoke("--show-source", "--disable", "SVC307", ".")
+    assert text.count('  3 | metadata: {annotations: {note: "\U0001f600"}, name: Bad_Name}') == 20
+
+
 # The terminal
 
 

@@ -101,3 +101,44 @@ def test_a_killed_worker_ends_the_run_with_exit_2_instead_of_hanging(tmp_path: P
     assert "svclint: error: a process reading files died" in done.stderr
     assert "run again with --jobs 1" in done.stderr
     assert "Traceback" not in done.stderr
+
+
+_WAITING_WORKER = """
+import os, sys, time
+import svclint.parallel
+from svclint.run import LintSettings, lint
+
+real = svclint.parallel.process
+marker = os.path.abspath("seen")
+
+def process(source, reported, job, stdin=None):
+    if source.display.endswith("last.yaml"):  # the smallest file: handed out last
+        deadline = time.monotonic() + 30
+        while not os.path.exists(marker) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        print("last file read after another result arrived:", os.path.exists(marker), flush=True)
+    return real(source, reported, job, stdin)
+
+def progress(done, total):
+    if done < total:
+        open(marker, "w").close()
+
+svclint.parallel.process = process
+lint(LintSettings(paths=["k8s"], jobs=2, use_cache=False), progress=progress)
+"""
+
+
+def test_a_pool_hands_over_each_result_as_it_arrives(tmp_path: Path) -> None:
+    """The run settles (and counts, for the progress display) each file a worker returns while the others are
+    still being read, rather than holding every worker's result until the last one is in: on a large run that
+    held all results at once, unsettled, at the run's peak memory."""
+    (tmp_path / "k8s").mkdir()
+    config_map = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {name}\ndata:\n  padding: '{padding}'\n"
+    for number in range(6):
+        (tmp_path / "k8s" / f"file{number}.yaml").write_text(config_map.format(name=number, padding="x" * 400))
+    (tmp_path / "k8s" / "last.yaml").write_text(config_map.format(name="last", padding=""))
+    done = subprocess.run(
+        [sys.executable, "-c", _WAITING_WORKER], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "last file read after another result arrived: True\n"

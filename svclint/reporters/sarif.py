@@ -36,14 +36,34 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: 
 
 
 def render(report: Report) -> str:
-    return json.dumps(build(report), indent=2, ensure_ascii=False) + "\n"
-
-
-def build(report: Report) -> dict[str, Any]:
+    """The log exactly as `json.dumps(log, indent=2)` writes it, but with each result serialised on its own:
+    the indenting encoder is pure Python and holds a string per token until it joins them, which for every
+    result of a large run at once costs several times the report's size (the run's peak memory)."""
     rules = sorted(report.rules, key=lambda a: a.rule.id)
     index = {active.rule.id: position for position, active in enumerate(rules)}
     findings = report.active() if report.omit_suppressed else report.findings
-    results = [_result(finding, index, report.root, report.sources) for finding in findings]
+    frame = json.dumps(_log(report, rules, _RESULTS_MARKER), indent=2, ensure_ascii=False)
+    # The last occurrence: only the Kubernetes version (MAJOR.MINOR) follows the results.
+    head, _, tail = frame.rpartition(json.dumps(_RESULTS_MARKER))
+    if not findings:
+        return f"{head}[]{tail}\n"
+    key_line = head[head.rindex("\n") + 1 :]
+    key_indent = len(key_line) - len(key_line.lstrip(" "))
+    item_start = "\n" + " " * (key_indent + 2)
+    parts = [head, "["]
+    for finding in findings:
+        result = json.dumps(_result(finding, index, report.root, report.sources), indent=2, ensure_ascii=False)
+        parts.extend((item_start, result.replace("\n", item_start), ","))
+    parts[-1] = "\n" + " " * key_indent + "]"
+    parts.extend((tail, "\n"))
+    return "".join(parts)
+
+
+# Stands for the results while the rest of the log is serialised.
+_RESULTS_MARKER = "\x00svclint results\x00"
+
+
+def _log(report: Report, rules: list[ActiveRule], results: Any) -> dict[str, Any]:
     run: dict[str, Any] = {
         "tool": {
             "driver": {

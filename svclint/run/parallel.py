@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 
 from svclint.input.partial import KUSTOMIZATION_FILES, patch_paths
 from svclint.input.sources import Source, read_stdin
@@ -60,8 +60,7 @@ def run_files(
             if work[index][0].real is None:
                 source, reported = work[index]
                 results[index] = process(source, reported, job, stdin)
-        for index, result in zip(pooled, _pool(workers, [work[i] for i in pooled], job), strict=True):
-            results[index] = result
+        _pool(workers, work, pooled, job, results)
     return [results[i] for i in range(len(work))]
 
 
@@ -106,40 +105,44 @@ def _sizes(sources: Sequence[Source]) -> list[int]:
     return sizes
 
 
-def _pool(workers: int, work: Sequence[tuple[Source, bool]], job: FileJob) -> Iterator[FileResult]:
-    """Results in the order of `work`. The largest files are handed out first, one at a time, so that no
-    worker is left with a few huge bundles at the end while the others wait."""
+def _pool(
+    workers: int, work: Sequence[tuple[Source, bool]], pooled: Sequence[int], job: FileJob, results: _Results
+) -> None:
+    """Reads the files `pooled` (indexes into `work`) in `workers` processes into `results`. The largest files
+    are handed out first, one at a time, so that no worker is left with a few huge bundles at the end while the
+    others wait."""
     # fork: workers inherit the compiled rules (which hold compiled patterns and JSONPath objects) as they are.
     global _job
     _job = job
-    sizes = _sizes([source for source, _ in work])
-    order = sorted(range(len(work)), key=lambda i: -sizes[i])
+    sizes = _sizes([work[i][0] for i in pooled])
+    order = [pooled[k] for k in sorted(range(len(pooled)), key=lambda k: -sizes[k])]
     import multiprocessing
-    from concurrent.futures import FIRST_EXCEPTION, ProcessPoolExecutor, wait
+    from concurrent.futures import ProcessPoolExecutor, as_completed
     from concurrent.futures.process import BrokenProcessPool
 
     # concurrent.futures rather than multiprocessing.Pool: when a worker dies (the OOM killer), Pool replaces it
     # and waits forever for the file it held; the executor fails every pending file instead.
-    results: dict[int, FileResult] = {}
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context) as pool:
         futures = {pool.submit(_process, (i, *work[i])): i for i in order}
-        wait(futures, return_when=FIRST_EXCEPTION)
-        for future, index in futures.items():
+        # Each result is settled and its future let go as soon as it arrives: results that crossed from a worker
+        # hold fresh copies of every string until settled, and on a large run all of them at once would be the
+        # run's peak memory. The progress display counts them as they come, too.
+        for future in as_completed(futures):
+            index = futures.pop(future)
             try:
                 _, result = future.result()
             except BrokenProcessPool:
                 # Leaving the `with` waits for the executor's own thread: one still running at exit can fail
                 # there with EBADF on Python 3.11.
-                unread = sum(1 for f in futures if not f.done() or f.exception() is not None)
+                unread = 1 + sum(1 for f in futures if not f.done() or f.exception() is not None)
                 raise WorkerLost(
                     f"a process reading files died (killed, out of memory?) before returning {unread} of them, "
                     f"{work[index][0].display} among them; run again with --jobs 1 to read them in one process"
                 ) from None
+            del future
             settle(result, job.options)
             results[index] = result
-    for index in range(len(work)):
-        yield results[index]
 
 
 def _process(item: tuple[int, Source, bool]) -> tuple[int, FileResult]:
