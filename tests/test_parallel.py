@@ -105,10 +105,10 @@ def test_a_killed_worker_ends_the_run_with_exit_2_instead_of_hanging(tmp_path: P
 
 _WAITING_WORKER = """
 import os, sys, time
-import svclint.parallel
-from svclint.run import LintSettings, lint
+import svclint.run.parallel
+from svclint.run.pipeline import LintSettings, lint
 
-real = svclint.parallel.process
+real = svclint.run.parallel.process
 marker = os.path.abspath("seen")
 
 def process(source, reported, job, stdin=None):
@@ -123,7 +123,7 @@ def progress(done, total):
     if done < total:
         open(marker, "w").close()
 
-svclint.parallel.process = process
+svclint.run.parallel.process = process
 lint(LintSettings(paths=["k8s"], jobs=2, use_cache=False), progress=progress)
 """
 
