@@ -467,6 +467,15 @@ def _write(data: bytes, output: str | None) -> None:
         fail(f"cannot write {output}: {err.strerror}")
 
 
+@cli.command()
+@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only transport).")
+def server(stdio: bool) -> None:
+    """Run the language server: diagnostics, quick fixes and rule documentation in editors."""
+    from svclint.lsp.server import serve
+
+    serve()
+
+
 def _add_rule_commands() -> None:
     from svclint.commands.rules import check_rules, explain, list_rules
 

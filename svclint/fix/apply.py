@@ -69,6 +69,17 @@ def fix_bytes(path: str, raw: bytes, findings: Sequence[Finding]) -> FixedFile:
     return result
 
 
+def fix_edits(path: str, text: str, finding: Finding) -> tuple[TextEdit, ...] | None:
+    """The character edits that make `finding`'s fix in `text` (an editor's buffer), checked the same way."""
+    if finding.fix is None:
+        return None
+    source = _Source(path, text, b"", "utf-8")
+    edits = source.text_edits(finding.fix)
+    if edits is None or not source.verify([_Planned(finding, edits)]):
+        return None
+    return edits
+
+
 class _Source:
     """The file's text, its encoding, and its documents with their spans."""
 

@@ -52,6 +52,11 @@ class FileOrigin:
         self.options = None
         self._spans = None
 
+    def hold(self, spans: dict[int, dict[FieldPath, SpanEntry]]) -> None:
+        """Keep the spans of the first reading: a stream would only be parsed again from the bytes kept."""
+        if self.stdin is not None:
+            self._spans = spans
+
     def bind(self, options: LoadOptions) -> None:
         """The run's load options, in a process that received this origin from another."""
         self.options = replace(options, helm_template=True) if self.helm_template else options

@@ -115,7 +115,10 @@ def _load(source: Source, options: LoadOptions, stdin: bytes | None) -> tuple[Lo
         return _unreadable(source.display, f"cannot read: {err.strerror}"), None
     if source.helm_template:
         options = LoadOptions(options.skip_kinds, options.max_file_bytes, helm_template=True)
-    return load_bytes(source.display, raw, options), FileOrigin(source.display, source.real, raw, options)
+    loaded = load_bytes(source.display, raw, options)
+    origin = FileOrigin(source.display, source.real, raw, options)
+    origin.hold({document.index: document.spans for document in loaded.documents})
+    return loaded, origin
 
 
 def _unreadable(path: str, reason: str) -> LoadedFile:

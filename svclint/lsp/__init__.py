@@ -1,0 +1,1 @@
+"""The language server (`svclint server`): diagnostics, quick fixes and hover in editors."""

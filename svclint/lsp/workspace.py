@@ -1,0 +1,143 @@
+"""The language server's view of a workspace: every manifest read once and kept, open editors' text over the
+files on disk, and the findings of an open file, with the other manifests as cross-file context.
+
+A change re-reads only the changed file (the rules that need nothing but the file run then); the cross-resource
+rules run again on the open files against an inventory of every manifest of the workspace, as `svclint lint`
+of the whole folder would. Rules and settings are the ones `svclint lint` would use in the workspace folder:
+its configuration file, found the same way.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from svclint.core.model import Finding
+from svclint.core.stats import SuppressionStats
+from svclint.engine.evaluate import ActiveRule, Engine, activate
+from svclint.engine.params import Params
+from svclint.engine.ruleset import Rule
+from svclint.filters.suppress import apply_suppressions, collect_directives
+from svclint.input.excludes import Excludes
+from svclint.input.parsing.loader import LoadOptions
+from svclint.input.sources import Source, collect
+from svclint.inventory.index import build_inventory
+from svclint.run.filework import FileJob, FileResult, process
+from svclint.run.options import CommandLine, resolve
+from svclint.run.parallel import run_files
+from svclint.run.pipeline import LintSettings, load_all_rules, select_rules, skip_kinds
+
+
+@dataclass
+class Rules:
+    """The rules of the workspace as a run uses them, split as the pipeline splits them."""
+
+    all: list[Rule]
+    active: list[ActiveRule]
+    local: list[ActiveRule]
+    cross: list[ActiveRule]
+    params: dict[str, object]
+    by_id: dict[str, ActiveRule] = field(default_factory=dict)
+
+
+def workspace_settings(root: Path) -> LintSettings:
+    """What `svclint lint ROOT` run in ROOT would use (its configuration file, its rule directories)."""
+    return resolve(CommandLine(paths=(str(root),)), root).settings
+
+
+def prepare_rules(settings: LintSettings) -> Rules:
+    rules = load_all_rules(settings)
+    selected = select_rules(rules, settings)
+    params = Params(*settings.node_port_range, kube_version=settings.kube_version).variables()
+    ids = {key: rule.id for rule in rules for key in (rule.id, rule.name)}
+    active = activate(selected, {ids[key]: sev for key, sev in settings.severities.items()}, params)
+    # The firewall checks read exported firewall rules, which belong to a run on the command line.
+    checking = [a for a in active if a.rule.function is not None and not a.rule.function.needs_firewall]
+    return Rules(
+        all=rules,
+        active=active,
+        local=[a for a in checking if not a.rule.needs_inventory],
+        cross=[a for a in checking if a.rule.needs_inventory],
+        params=params,
+        by_id={a.rule.id: a for a in active},
+    )
+
+
+class Workspace:
+    """The manifests of one folder and the editors' text of the open ones."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.settings = workspace_settings(root)
+        self.rules = prepare_rules(self.settings)
+        options = LoadOptions(skip_kinds=skip_kinds(r.rule for r in self.rules.active))
+        by_name = {a.rule.name: a for a in self.rules.active}
+        self._job = FileJob(self.rules.local, by_name, options, params=self.rules.params, whole_kinds=None)
+        self._files: dict[str, FileResult] = {}
+        self._sources: dict[str, Source] = {}
+        self._open: dict[str, bytes] = {}
+
+    def scan(self) -> int:
+        """Read every manifest of the folder (as `svclint lint` walks it); the number of files read."""
+        excludes = Excludes(self.settings.excludes, self.settings.respect_gitignore)
+        sources = collect([str(self.root)], None, excludes, self.settings.force_exclude)
+        work = [(source, True) for source in sources if source.real is not None]
+        for (source, _), result in zip(work, run_files(work, self._job, self.settings.jobs), strict=True):
+            path = os.path.abspath(result.path)
+            self._files[path] = result
+            self._sources[path] = replace(source, display=path, real=None)
+        return len(work)
+
+    def open(self, path: str, text: bytes) -> None:
+        self._open[path] = text
+        self._read(path, text)
+
+    def close(self, path: str) -> None:
+        self._open.pop(path, None)
+        self.reread(path)
+
+    def reread(self, path: str) -> None:
+        """A file changed (or vanished) on disk: read it again, unless an editor holds it."""
+        if path in self._open:
+            return
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(self.settings.max_file_bytes + 1)
+        except OSError:
+            self._files.pop(path, None)
+            return
+        self._read(path, raw)
+
+    def _read(self, path: str, raw: bytes) -> None:
+        # A source without a real path takes its bytes from the caller: the editor's text, never the disk's.
+        source = self._sources.get(path) or Source(path, None, True)
+        self._files[path] = process(source, True, self._job, raw)
+
+    @property
+    def open_paths(self) -> list[str]:
+        return list(self._open)
+
+    def findings(self, paths: Iterable[str]) -> dict[str, list[Finding]]:
+        """The unsuppressed findings of each of `paths`, with the whole workspace as context."""
+        wanted = [p for p in paths if p in self._files]
+        found: list[Finding] = [f for p in wanted for f in self._files[p].findings]
+        found.extend(self._cross(wanted))
+        ids = {key: rule.id for rule in self.rules.all for key in (rule.id, rule.name)}
+        directives = collect_directives([self._files[p] for p in wanted], ids)
+        kept = apply_suppressions(found, directives, SuppressionStats())
+        out: dict[str, list[Finding]] = {p: [] for p in wanted}
+        for finding in sorted(kept, key=Finding.sort_key):
+            if finding.suppression is None and finding.location.path in out:
+                out[finding.location.path].append(finding)
+        return out
+
+    def _cross(self, paths: Sequence[str]) -> list[Finding]:
+        if not self.rules.cross or not paths:
+            return []
+        results = self._files.values()
+        kustomizations = [(r.path, document) for r in results for document in r.kustomizations]
+        inventory = build_inventory([k for r in results for k in r.kept], kustomizations=kustomizations)
+        engine = Engine(self.rules.cross, inventory, self.rules.params)
+        return [f for p in paths for resource in self._files[p].kept for f in engine.check(resource)]
