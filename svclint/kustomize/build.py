@@ -16,7 +16,7 @@ from svclint.core.model import FieldPath, Span
 from svclint.core.project import is_inside
 from svclint.input.document import Document, Resource
 from svclint.kustomize.objects import BuiltObject
-from svclint.kustomize.patching import Patch, apply_patch, json_patches, patches_of
+from svclint.kustomize.patching import apply_patch, json_patches, patches_of
 from svclint.kustomize.transforms import add_annotations, add_labels, rename, set_namespace, set_replicas
 from svclint.kustomize.tree import Entry, Kustomization, is_kustomization_file, read_documents
 
@@ -251,19 +251,14 @@ class Builder:
             return self._read_patch(kustomization, entry, text, part)
 
         for patch in patches_of(kustomization, read):
-            self._patch(kustomization, patch, part)
+            part.objects = apply_patch(part.objects, patch)
         set_namespace(part.objects, kustomization)
         rename(part.objects, kustomization)
         add_labels(part.objects, kustomization)
         add_annotations(part.objects, kustomization)
         for patch in json_patches(kustomization, read):
-            self._patch(kustomization, patch, part)
+            part.objects = apply_patch(part.objects, patch)
         set_replicas(part.objects, kustomization)
-
-    def _patch(self, kustomization: Kustomization, patch: Patch, part: _Part) -> None:
-        part.objects, failure = apply_patch(part.objects, patch)
-        if failure is not None and part.complete:
-            self._problem(BUILD_ERROR, kustomization, patch.entry, f"kustomize cannot apply this patch: {failure}")
 
     def _read_patch(
         self, kustomization: Kustomization, entry: FieldPath, text: str, part: _Part

@@ -11,22 +11,17 @@ from svclint.kustomize.provenance import Origin
 from svclint.kustomize.strategic import at
 
 
-class PatchFailed(Exception):
-    """An operation kustomize would refuse (a missing path, a failed test): the build fails."""
-
-    def __init__(self, index: int, reason: str) -> None:
-        super().__init__(reason)
-        self.index = index
-
-
 def apply_json_patch(built: BuiltObject, operations: list[Any], origin: Origin) -> None:
+    """Apply each operation that applies. One that does not (a path that is not there, a failed test) is left
+    out rather than reported: the run keeps of most objects only the fields its checks read, so a path a patch
+    names may well be there in the file and only missing here. `kustomize build` reports real failures."""
     for index, operation in enumerate(operations):
         if not isinstance(operation, dict):
-            raise PatchFailed(index, "an operation must be a mapping")
+            continue
         try:
             _apply(built, operation, at(origin, (index,)), at(origin, (index, "value")))
-        except (KeyError, IndexError, ValueError, TypeError) as err:
-            raise PatchFailed(index, f"{operation.get('op')} {operation.get('path')}: {err}") from None
+        except (KeyError, IndexError, ValueError, TypeError):
+            continue
 
 
 def _apply(built: BuiltObject, operation: dict[str, Any], where: Origin, value_origin: Origin) -> None:

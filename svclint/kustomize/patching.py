@@ -9,7 +9,7 @@ from typing import Any
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Document
-from svclint.kustomize.jsonpatch import PatchFailed, apply_json_patch
+from svclint.kustomize.jsonpatch import apply_json_patch
 from svclint.kustomize.objects import BuiltObject
 from svclint.kustomize.provenance import Origin
 from svclint.kustomize.strategic import apply_strategic
@@ -83,25 +83,21 @@ def _patch(data: Any, origin: Origin, entry: FieldPath, target: dict[str, Any] |
     return Patch(data, origin, entry, target, isinstance(data, list))
 
 
-def apply_patch(objects: list[BuiltObject], patch: Patch) -> tuple[list[BuiltObject], str | None]:
-    """The objects after the patch, and why kustomize would fail on it (None when it would not)."""
+def apply_patch(objects: list[BuiltObject], patch: Patch) -> list[BuiltObject]:
+    """The objects after the patch. A patch that selects nothing changes nothing: the objects it names may be of
+    kinds the run does not keep (ConfigMaps, RBAC), so that is not reported (`kustomize build` would fail)."""
     if patch.target is not None:
         chosen = [built for built in objects if target_selects(patch.target, built)]
     elif isinstance(patch.data, dict):
         chosen = [built for built in objects if identity_selects(patch.data, built)]
-        if not chosen:
-            return objects, "no object of the build matches the patch"
     else:
-        return objects, "a JSON patch needs a target"
+        return objects  # a JSON patch without a target: kustomize refuses it
     deleted: set[int] = set()
     for built in chosen:
         if patch.json:
-            try:
-                apply_json_patch(built, patch.data, patch.origin)
-            except PatchFailed as err:
-                return objects, f"operation {err.index + 1} fails on {built.kind} {built.name}: {err}"
+            apply_json_patch(built, patch.data, patch.origin)
         elif isinstance(patch.data, dict):
             custom = built.group not in _BUILTIN_GROUPS and not built.group.endswith(".k8s.io")
             if not apply_strategic(built, patch.data, patch.origin, custom):
                 deleted.add(id(built))
-    return [built for built in objects if id(built) not in deleted], None
+    return [built for built in objects if id(built) not in deleted]
