@@ -113,7 +113,10 @@ def _type_of(spec: dict[str, object]) -> str:
         items = spec.get("items", {})
         assert isinstance(items, dict)
         return f"list of {items.get('type', 'any')}"
-    if kind == "object" and "additionalProperties" in spec and isinstance(spec["additionalProperties"], dict):
+    values = spec.get("additionalProperties")
+    if kind == "object" and isinstance(values, dict):
+        if values.get("type") == "array":
+            return f"map of name to {_type_of(values)}"
         return "map of rule to severity"
     return str(kind)
 

@@ -330,3 +330,63 @@ def test_namespace_spares_cluster_scoped_kinds_and_sets_default_subjects(tmp_pat
 def test_kustomize_mode_off_checks_files_alone(tmp_path: Path) -> None:
     findings = run_files(tmp_path, ISSUE_TREE, paths=["."], kustomize_mode="off").findings
     assert by_rule(findings, "SVC020") == [] and by_rule(findings, "SVC021") == []
+
+
+NODE_PORT_SERVICE = (
+    "apiVersion: v1\nkind: Service\nmetadata:\n  name: {name}\nspec:\n  type: NodePort\n  ports:\n"
+    "  - port: 80\n    nodePort: 30080\n"
+)
+
+
+def test_overlays_of_one_base_do_not_collide_unless_they_share_a_cluster(tmp_path: Path) -> None:
+    files = {
+        ".git/HEAD": "",
+        "base/kustomization.yaml": "resources: [service.yaml]\n",
+        "base/service.yaml": NODE_PORT_SERVICE.format(name="web"),
+        "eu/kustomization.yaml": "namePrefix: eu-\nresources: [../base]\n",
+        "us/kustomization.yaml": "namePrefix: us-\nresources: [../base]\n",
+    }
+    assert by_rule(run_files(tmp_path, files, paths=["."]).findings, "SVC206") == []
+    shared = {"global": (str(tmp_path / "eu"), str(tmp_path / "us"))}
+    collisions = by_rule(run_files(tmp_path, {}, paths=["."], clusters=shared).findings, "SVC206")
+    # The second claim, at the base's line, in the build of us, against the first (eu's).
+    assert [(f.location.path, f.location.span.start_line) for f in collisions] == [("base/service.yaml", 9)]
+    assert "claimed by Service default/eu-web" in collisions[0].message
+    assert [r.path for r in collisions[0].related] == ["base/service.yaml", "us/kustomization.yaml"]
+
+
+def test_clusters_keep_unrelated_projects_apart(tmp_path: Path) -> None:
+    files = {
+        "shop/service.yaml": NODE_PORT_SERVICE.format(name="shop"),
+        "blog/service.yaml": NODE_PORT_SERVICE.format(name="blog"),
+    }
+    assert len(by_rule(run_files(tmp_path, files, paths=["."]).findings, "SVC206")) == 1
+    apart = {"shop": (str(tmp_path / "shop"),), "blog": (str(tmp_path / "blog"),)}
+    assert by_rule(run_files(tmp_path, {}, paths=["."], clusters=apart).findings, "SVC206") == []
+
+
+def test_clusters_in_the_configuration_are_folders_relative_to_it(tmp_path: Path) -> None:
+    from svclint.run.config import settings_from_mapping
+
+    settings = settings_from_mapping({"clusters": {"prod": ["overlays/eu", "apps"]}}, tmp_path)
+    assert settings["clusters"] == {"prod": (str(tmp_path / "overlays" / "eu"), str(tmp_path / "apps"))}
+
+
+def test_patches_of_objects_the_run_does_not_keep_are_no_build_errors(tmp_path: Path) -> None:
+    files = {
+        ".git/HEAD": "",
+        "kustomization.yaml": (
+            "resources: [app.yaml]\npatches:\n- target: {kind: ConfigMap, name: settings}\n  patch: |\n"
+            "    - op: add\n      path: /data/mode\n      value: fast\n- target: {kind: Deployment, name: web}\n"
+            "  patch: |\n    - op: add\n      path: /spec/template/spec/containers/0/args/-\n      value: --fast\n"
+        ),
+        "app.yaml": (
+            "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: settings}\ndata: {mode: slow}\n---\n"
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n"
+            "  selector: {matchLabels: {app: web}}\n"
+            "  template:\n    metadata: {labels: {app: web}}\n    spec:\n      containers:\n"
+            "      - {name: web, image: web, args: [--slow]}\n"
+        ),
+    }
+    findings = run_files(tmp_path, files, paths=["."]).findings
+    assert by_rule(findings, "SVC021") == []

@@ -300,6 +300,11 @@ def settings_from_mapping(config: Mapping[str, Any], base: Path) -> dict[str, An
     for key, target in (("force-exclude", "force_exclude"), ("respect-gitignore", "respect_gitignore")):
         if key in config:
             out[target] = bool(config[key])
+    if "clusters" in config:
+        out["clusters"] = {
+            str(name): tuple(os.path.abspath(base / str(folder)) for folder in folders)
+            for name, folders in config["clusters"].items()
+        }
     if "kustomize-mode" in config:
         out["kustomize_mode"] = str(config["kustomize-mode"])
     if "max-file-size" in config:

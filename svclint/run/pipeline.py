@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -13,10 +13,10 @@ from svclint.core.model import Finding, Severity
 from svclint.core.stats import RunStats, SuppressionStats
 from svclint.engine.budget import with_rule_time_budget
 from svclint.engine.bundle import bundled_rules
-from svclint.engine.evaluate import ActiveRule, Engine, activate
+from svclint.engine.evaluate import ActiveRule, activate
 from svclint.engine.params import DEFAULT_NODE_PORT_RANGE, Params
 from svclint.engine.ruleset import Rule, builtin_rules_dir, load_rules
-from svclint.filters.relocate import into_run, points_into
+from svclint.filters.relocate import into_run
 from svclint.filters.suppress import Directive, apply_suppressions, collect_directives, unused
 from svclint.firewall.settings import FirewallSettings
 from svclint.input.document import Resource
@@ -28,9 +28,9 @@ from svclint.input.sources import collect, source_key
 from svclint.inventory.index import Inventory, build_inventory
 from svclint.k8s.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.k8s.versions import NEWEST, KubeVersion
-from svclint.kustomize.attribution import in_build, merged
 from svclint.kustomize.build import BuildProblem
 from svclint.kustomize.stage import build_view
+from svclint.run.clusters import ViewChecks, cluster_views
 from svclint.run.filework import WHOLE_KINDS, FileJob, input_findings
 from svclint.run.parallel import Progress, run_files
 
@@ -71,6 +71,7 @@ class LintSettings:
     # Kinds a report reads besides the rules (the exposure report): never skipped, kept whole, and the run's
     # inventories (with their firewall model) handed back in the result.
     report_kinds: frozenset[str] = frozenset()
+    clusters: Mapping[str, Sequence[str]] = field(default_factory=dict)  # cluster -> folders checked together
 
 
 FIREWALL_RULES = ("SVC401", "SVC402", "SVC403", "SVC404", "SVC405")
@@ -196,34 +197,11 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     view = None
     if settings.kustomize_mode != "off":
         view = build_view(kept, files_read, settings.allow_outside_project)
-
-    inventories: list[Inventory] = []  # for a report (report_kinds): the plain objects' and each build's
-
-    def check(resources: list[Resource], partial: bool, built: bool = False) -> list[Finding]:
-        inventory = build_inventory(resources, partial_view=partial, kustomizations=kustomizations)
-        if settings.report_kinds or any(a.rule.function is not None and a.rule.function.needs_firewall for a in cross):
-            inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
-        if settings.report_kinds:
-            inventories.append(inventory)
-        engine = Engine(cross, inventory, variables)
-        found: list[Finding] = []
-        for resource in resources:
-            if resource.reported and not built:
-                found.extend(engine.check(resource))
-            elif settings.context or built:
-                found.extend(f for f in engine.check(resource) if points_into(f, in_run))
-        return found
-
-    if view is None:
-        findings.extend(check(kept, partial_view))
-    else:
-        findings.extend(_build_problems(view.problems, by_name))
-        findings.extend(check(view.plain, partial_view))
-        built: list[Finding] = []
-        for build in view.builds:
-            resources = [b.resource() for b in build.objects]
-            built.extend(in_build(check(resources, partial_view or not build.complete, True), build))
-        findings.extend(merged(built))
+        findings.extend(_build_problems(view.problems if view is not None else (), by_name))
+    inventories: list[Inventory] = []  # for a report (report_kinds): the inventory of each view
+    prepare = _prepare(cross, exported, settings, inventories)
+    checks = ViewChecks(cross, variables, in_run, bool(settings.context), prepare, kustomizations, build_inventory)
+    findings.extend(checks.check(cluster_views(kept, view, settings.clusters, partial_view)))
 
     suppression_stats = SuppressionStats()
     findings = apply_suppressions(findings, directives, suppression_stats)
@@ -238,6 +216,22 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     findings = [into_run(f, in_run) for f in findings]
     findings.sort(key=Finding.sort_key)
     return RunResult(findings, active, stats, suppression_stats, warnings, inventories)
+
+
+def _prepare(
+    cross: Sequence[ActiveRule], exported: _Exported, settings: LintSettings, inventories: list[Inventory]
+) -> Callable[[Inventory], None]:
+    """What each view's inventory needs besides its objects: the firewall model, when firewall checks or a report
+    read it; a report also gets every inventory."""
+    needs_firewall = any(a.rule.function is not None and a.rule.function.needs_firewall for a in cross)
+
+    def prepare(inventory: Inventory) -> None:
+        if settings.report_kinds or needs_firewall:
+            inventory.firewall = _firewall_model(inventory.firewall_resources, exported, settings.firewall)
+        if settings.report_kinds:
+            inventories.append(inventory)
+
+    return prepare
 
 
 def _build_problems(problems: Iterable[BuildProblem], by_name: dict[str, ActiveRule]) -> Iterable[Finding]:
