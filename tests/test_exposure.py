@@ -385,3 +385,24 @@ def test_kustomize_builds_are_reported_as_built_with_positions_in_their_sources(
     assert entries[0]["workloads"][0]["name"] == "prod-web"
     assert entries[0]["location"] == {"path": "base/app.yaml", "line": 27, "column": 5}  # the port, in the base
     assert entries[0]["hops"][0]["location"] == {"path": "prod/public.yaml", "line": 6, "column": 9}  # the patch
+
+
+def test_html_of_500_services_stays_one_readable_file(workdir: Path) -> None:
+    for i in range(500):
+        kind = ("ClusterIP", "NodePort", "LoadBalancer")[i % 3]
+        text = (
+            DEPLOYMENT.replace("web", f"app-{i}")
+            + "---\n"
+            + service(f"app-{i}", kind).replace("app: web", f"app: app-{i}")
+        )
+        if kind == "ClusterIP":
+            text += "---\n" + INGRESS.format(klass="gce", host=f"app-{i}.example.com").replace(
+                "name: web", f"name: app-{i}"
+            )
+        write(workdir, **{f"team-{i % 20}__app-{i}.yaml": text})
+    data = report(".")
+    assert len(data["entryPoints"]) == 167 + 167 + 166 * 2  # Ingress; NodePort; LoadBalancer and its node port
+    code, html, _ = exposure("-f", "html", ".")
+    assert code == 0
+    assert html.count('<details class="entry"') == len(data["entryPoints"])
+    assert len(html.encode()) < 3_000_000  # about 3.7 KB an entry, pictures included

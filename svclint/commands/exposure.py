@@ -7,6 +7,7 @@ a base report when asked, and renders it. The CLI writes it and turns the outcom
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -43,7 +44,7 @@ class Produced:
 
 def parameters(lint: click.Command) -> list[click.Parameter]:
     """lint's input options, then the report's own."""
-    params: list[click.Parameter] = [p for p in lint.params if p.name in SHARED_OPTIONS]
+    params: list[click.Parameter] = [_reworded(p) for p in lint.params if p.name in SHARED_OPTIONS]
     return [
         *params,
         click.Option(
@@ -68,6 +69,18 @@ def parameters(lint: click.Command) -> list[click.Parameter]:
             "cluster: any).",
         ),
     ]
+
+
+# What an option of lint's means for the report, where lint's own help would mislead.
+REWORDED = {"quiet": "Nothing on stderr: no warnings, no progress, no list of newly exposed entries."}
+
+
+def _reworded(param: click.Parameter) -> click.Parameter:
+    if param.name not in REWORDED or not isinstance(param, click.Option):
+        return param
+    clone = copy.copy(param)
+    clone.help = REWORDED[param.name]
+    return clone
 
 
 def produce(options: dict[str, Any], progress: Progress | None) -> Produced:

@@ -14,6 +14,7 @@ from svclint.exposure.model import (
     ANYWHERE,
     BLOCKED,
     UNKNOWN,
+    VIAS,
     Entry,
     ExposureReport,
     Hop,
@@ -32,14 +33,19 @@ def build_report(inventories: Sequence[Inventory], findings: Sequence[Finding]) 
     index = FindingIndex(findings)
     entries: list[Entry] = []
     for inventory in inventories:
-        for namespace in sorted(inventory.services):
-            for name in sorted(inventory.services[namespace]):
-                for service in inventory.services[namespace][name]:
-                    for port_path in service_paths(inventory, service):
-                        for entry_point in port_path.entries:
-                            entries.extend(_entries(inventory, port_path, entry_point, index))
+        # File by file: positions are read again from the files (see svclint.input.respan), a few at a time.
+        services = [s for by_name in inventory.services.values() for defs in by_name.values() for s in defs]
+        for service in sorted(services, key=lambda s: (s.path, s.document.index)):
+            for port_path in service_paths(inventory, service):
+                for entry_point in port_path.entries:
+                    entries.extend(_entries(inventory, port_path, entry_point, index))
         entries.extend(host_port_entries(inventory, index))
+    entries.sort(key=_presented)
     return ExposureReport(_nearest_definitions([e for e in entries if e.reported]))
+
+
+def _presented(entry: Entry) -> tuple[Any, ...]:
+    return (entry.namespace, entry.service or "", entry.address or "", entry.port or 0, VIAS.index(entry.via))
 
 
 def _nearest_definitions(entries: list[Entry]) -> list[Entry]:

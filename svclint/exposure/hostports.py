@@ -14,10 +14,9 @@ from svclint.inventory.index import Inventory, PodTemplate
 
 
 def host_port_entries(inventory: Inventory, index: FindingIndex) -> Iterable[Entry]:
-    for namespace in sorted(inventory.templates):
-        for template in inventory.templates[namespace]:
-            if template.resource.reported:
-                yield from _template_entries(inventory, template, index)
+    templates = [t for by_namespace in inventory.templates.values() for t in by_namespace if t.resource.reported]
+    for template in sorted(templates, key=lambda t: (t.resource.path, t.resource.document.index)):
+        yield from _template_entries(inventory, template, index)
 
 
 def _template_entries(inventory: Inventory, template: PodTemplate, index: FindingIndex) -> Iterable[Entry]:

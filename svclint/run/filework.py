@@ -64,6 +64,9 @@ class FileJob:
     params: Mapping[str, Any] = field(default_factory=dict)
     # Kinds the cross-resource rules check, kept whole rather than projected; None: every kind.
     whole_kinds: frozenset[str] | None = WHOLE_KINDS
+    # Keep the objects' spans rather than reading them again when asked: a report that locates every hop of
+    # every path would read most files twice.
+    keep_spans: bool = False
 
 
 def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = None) -> FileResult:
@@ -98,7 +101,8 @@ def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = 
     # Context files' suppressions too: their objects' cross-resource findings may be reported (run.py).
     result.comments = loaded.comments
     result.annotated = [r for r in loaded.resources if _has_ignore_annotation(r)]
-    result.kept = [kept for r in loaded.resources if (kept := compact(r, origin, job.whole_kinds)) is not None]
+    origin_kept = None if job.keep_spans else origin
+    result.kept = [kept for r in loaded.resources if (kept := compact(r, origin_kept, job.whole_kinds)) is not None]
     if os.path.basename(loaded.path) in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
         result.kustomizations = [d.data for d in loaded.documents if isinstance(d.data, dict)]
     return result

@@ -168,7 +168,9 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     whole_kinds = _whole_kinds(cross)
     if whole_kinds is not None:
         whole_kinds |= settings.report_kinds
-    job = FileJob(local, by_name, options, params=variables, whole_kinds=whole_kinds)
+    job = FileJob(
+        local, by_name, options, params=variables, whole_kinds=whole_kinds, keep_spans=bool(settings.report_kinds)
+    )
     work = [*((s, True) for s in reported), *((s, False) for s in context)]
     results = run_files(work, job, settings.jobs, progress)
 
