@@ -21,6 +21,7 @@ from svclint.k8s.versions import NEWEST, OLDEST, version_text
 if TYPE_CHECKING:
     from svclint.reporters import Report
     from svclint.reporters.progress import ProgressLine
+    from svclint.run.pipeline import LintSettings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -279,10 +280,10 @@ def lint(**options: Any) -> None:
         for warning in [*resolved.warnings, *result.warnings]:
             click.echo(f"svclint: warning: {warning}", err=True)
         if fixing.diff:
-            sys.exit(_print_diff(result.findings, fixing.unsafe, resolved.settings.max_file_bytes))
+            sys.exit(_print_diff(result.findings, fixing.unsafe, resolved.settings))
         if fixing.fix:
             again = lambda: run_lint(resolved.settings, rules, None)  # noqa: E731
-            result = _apply_fixes(result, again, fixing, cli_options.quiet, resolved.settings.max_file_bytes)
+            result = _apply_fixes(result, again, fixing, cli_options.quiet, resolved.settings)
         if cli_options.write_baseline is not None:
             from svclint.filters.baseline import write_baseline
 
@@ -335,21 +336,26 @@ class _FixMode:
             raise click.UsageError("--fix and --diff work on files, not on standard input")
 
 
-def _print_diff(findings: Sequence[Any], unsafe: bool, max_bytes: int) -> int:
+def _print_diff(findings: Sequence[Any], unsafe: bool, settings: LintSettings) -> int:
     from svclint.fix.diff import unified_diff
     from svclint.fix.files import fix_files
 
-    fixed = [item for item in fix_files(findings, unsafe, max_bytes) if item.changed]
+    roots = settings.paths
+    fixed = [item for item in fix_files(findings, unsafe, settings.max_file_bytes, roots) if item.changed]
     _write(unified_diff(fixed).encode("utf-8", errors="surrogateescape"), None)
     count = sum(len(item.applied) for item in fixed)
     click.echo(f"svclint: {count} fix{'es' if count != 1 else ''} available{_unsafe_hint(findings, unsafe)}", err=True)
     return EXIT_FINDINGS if fixed else EXIT_CLEAN
 
 
-def _apply_fixes(result: Any, lint_again: Callable[[], Any], fixing: _FixMode, quiet: bool, max_bytes: int) -> Any:
+def _apply_fixes(
+    result: Any, lint_again: Callable[[], Any], fixing: _FixMode, quiet: bool, settings: LintSettings
+) -> Any:
     from svclint.fix.passes import fix_until_done
 
-    outcome = fix_until_done(result, lambda run: run.findings, lint_again, fixing.unsafe, max_bytes)
+    outcome = fix_until_done(
+        result, lambda run: run.findings, lint_again, fixing.unsafe, settings.max_file_bytes, settings.paths
+    )
     for error in outcome.errors:
         click.echo(f"svclint: error: {error}", err=True)
     if not quiet:

@@ -278,3 +278,30 @@ def test_the_fixing_page_lists_every_fix_with_its_safety() -> None:
     listed = dict(re.findall(r"^\| \[(SVC\d+)\]\(rules/SVC\d+\.md\) [a-z-]+ \| .* \| (safe|unsafe) \|$", page, re.M))
     declared = {rule.id: "safe" if rule.fix.safe else "unsafe" for rule in builtin_rules() if rule.fix is not None}
     assert listed == declared
+
+
+def test_only_files_inside_the_paths_given_are_fixed(tmp_path: Path) -> None:
+    from svclint.fix.files import fix_files
+
+    inside, outside = tmp_path / "k8s", tmp_path / "elsewhere"
+    inside.mkdir()
+    outside.mkdir()
+    found = _findings(outside / "web.yaml", THREE_PROBLEMS.encode())
+    assert len(found) == 3
+    assert fix_files(found, False, 1 << 20, [str(inside)]) == []
+    assert [f.path for f in fix_files(found, False, 1 << 20, [str(outside)])] == [str(outside / "web.yaml")]
+
+
+def test_a_kustomize_patch_is_fixed_in_its_own_text_and_the_base_is_left_alone(workdir: Path) -> None:
+    (workdir / "base").mkdir()
+    (workdir / "overlay").mkdir()
+    (workdir / "base" / "kustomization.yaml").write_text("resources: [service.yaml]\n")
+    base = THREE_PROBLEMS.replace("tcp", "TCP").replace('"80"', "80").replace("loadbalancer", "LoadBalancer")
+    (workdir / "base" / "service.yaml").write_text(base)
+    (workdir / "overlay" / "kustomization.yaml").write_text("resources: [../base]\npatches:\n- path: patch.yaml\n")
+    patch = "apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  ports:\n  - port: 80\n    protocol: tcp\n"
+    (workdir / "overlay" / "patch.yaml").write_text(patch)
+    code, out, _ = invoke("--fix", "--no-cache", ".")
+    assert (code, out.count("error")) == (0, 0)
+    assert (workdir / "overlay" / "patch.yaml").read_text() == patch.replace("tcp", "TCP")
+    assert (workdir / "base" / "service.yaml").read_text() == base

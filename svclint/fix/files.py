@@ -7,6 +7,7 @@ the bytes the fixes were made from.
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -21,14 +22,25 @@ class FixWriteError(Exception):
     """A fixed file that could not or must not be written."""
 
 
-def fixable(findings: Iterable[Finding], unsafe: bool) -> dict[str, list[Finding]]:
-    """The unsuppressed findings with a fix of the allowed safety, by file."""
+def fixable(findings: Iterable[Finding], unsafe: bool, roots: Sequence[str]) -> dict[str, list[Finding]]:
+    """The unsuppressed findings with a fix of the allowed safety, by file, in files inside `roots` (the paths
+    the run was given: a finding may point into a file outside them, say a kustomize base, that is not fixed)."""
     by_file: dict[str, list[Finding]] = defaultdict(list)
     for finding in findings:
         fix = finding.fix
-        if fix is not None and finding.suppression is None and (fix.safe or unsafe):
+        wanted = fix is not None and finding.suppression is None and (fix.safe or unsafe)
+        if wanted and _inside(finding.location.path, roots):
             by_file[finding.location.path].append(finding)
     return dict(by_file)
+
+
+def _inside(path: str, roots: Sequence[str]) -> bool:
+    real = os.path.realpath(path)
+    for root in roots:
+        top = os.path.realpath(root)
+        if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+            return True
+    return False
 
 
 def unsafe_only(findings: Iterable[Finding]) -> int:
@@ -36,10 +48,10 @@ def unsafe_only(findings: Iterable[Finding]) -> int:
     return sum(1 for f in findings if f.fix is not None and not f.fix.safe and f.suppression is None)
 
 
-def fix_files(findings: Sequence[Finding], unsafe: bool, max_bytes: int) -> list[FixedFile]:
+def fix_files(findings: Sequence[Finding], unsafe: bool, max_bytes: int, roots: Sequence[str]) -> list[FixedFile]:
     """Each file's fixes, worked out in memory (nothing is written)."""
     fixed = []
-    for path, found in sorted(fixable(findings, unsafe).items()):
+    for path, found in sorted(fixable(findings, unsafe, roots).items()):
         try:
             raw = read_regular_file(path, max_bytes, "manifest")
         except FileReadError:

@@ -31,12 +31,13 @@ def fix_until_done(
     lint_again: Callable[[], R],
     unsafe: bool,
     max_bytes: int,
+    roots: Sequence[str],
 ) -> FixOutcome[R]:
     outcome = FixOutcome(first)
     refused: set[str] = set()
     for _ in range(MAX_PASSES):
         changed = False
-        for item in fix_files(findings_of(outcome.result), unsafe, max_bytes):
+        for item in fix_files(findings_of(outcome.result), unsafe, max_bytes, roots):
             if not item.changed or item.path in refused:
                 continue
             try:

@@ -17,7 +17,8 @@ def in_build(findings: Iterable[Finding], build: Build) -> list[Finding]:
     key = next((k for k in _BUILD_KEYS if k in kustomization.data), "kind")
     span = kustomization.document.key_span((key,)) or kustomization.span((key,))
     where = Location(kustomization.display, span, f"in the build of {kustomization.display}")
-    return [replace(finding, related=(*finding.related, where)) for finding in findings]
+    # No fix: a built value may come from a base, a patch or a transform, and which text to change is not certain.
+    return [replace(finding, related=(*finding.related, where), fix=None) for finding in findings]
 
 
 def merged(findings: Iterable[Finding]) -> list[Finding]:
