@@ -108,9 +108,8 @@ def test_a_grant_must_match_the_route_kind_namespace_and_target_name() -> None:
 def test_listeners_carry_the_route_kinds_of_their_protocol() -> None:
     paths = _inventory(GATEWAY_AND_ROUTES).paths
     (parent,) = paths.routes[0].parents
-    listeners = paths.gateway_listeners(parent)
-    assert listeners is not None
-    web, raw = listeners
+    (gateway,) = paths.parent_gateways(parent) or []
+    web, raw = gateway.listeners
     assert (web.carries("HTTPRoute"), web.carries("GRPCRoute"), web.carries("TCPRoute")) == (True, True, False)
     assert (raw.carries("TCPRoute"), raw.carries("HTTPRoute")) == (True, False)
     assert (web.admits_namespace("shop"), raw.admits_namespace("shop"), raw.admits_namespace("infra")) == (

@@ -3,16 +3,33 @@
 from __future__ import annotations
 
 from svclint.engine.api import REGISTRY, CheckFunction
-from svclint.functions import cloud, crossref, firewall, pods, schema, structure, values, versions
+from svclint.functions import (
+    cloud,
+    crossref,
+    endpoints,
+    firewall,
+    gateway,
+    pods,
+    policies,
+    schema,
+    statefulsets,
+    structure,
+    values,
+    versions,
+)
 
 __all__ = [
     "REGISTRY",
     "CheckFunction",
     "cloud",
     "crossref",
+    "endpoints",
     "firewall",
+    "gateway",
     "pods",
+    "policies",
     "schema",
+    "statefulsets",
     "structure",
     "values",
     "versions",

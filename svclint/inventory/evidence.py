@@ -10,12 +10,13 @@ which evidence is missing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from svclint.core.similarity import edit_distance, near
-from svclint.input.document import Resource
+from svclint.input.document import DEFAULT_NAMESPACE, Resource
 from svclint.inventory.index import Inventory, PodTemplate
 from svclint.inventory.neighbourhood import same_project
 from svclint.inventory.related import Related
@@ -202,6 +203,31 @@ def _vendor_prefix(key: str) -> bool:
     if not slash or "." not in prefix:
         return False
     return not any(prefix == domain or prefix.endswith("." + domain) for domain in ("kubernetes.io", "k8s.io"))
+
+
+def services_in_view(inventory: Inventory, namespace: str, path: str) -> bool:
+    """Whether the run defines Services of the namespace that a reference from this file may mean: the evidence
+    that a Service it names is missing, not merely out of view. A namespace other than `default` names one
+    deployment; `default` is every unrelated project's, so only its Services in this file's project count
+    (svclint.inventory.neighbourhood)."""
+    services = inventory.services.get(namespace, {})
+    if namespace != DEFAULT_NAMESPACE:
+        return bool(services)
+    key = ("services-in-view", os.path.dirname(os.path.abspath(path)))
+    if key not in inventory.memo:
+        inventory.memo[key] = any(
+            same_project(definition.path, path) for definitions in services.values() for definition in definitions
+        )
+    return bool(inventory.memo[key])
+
+
+def service_in_view(inventory: Inventory, namespace: str, name: str, path: str) -> Resource | None:
+    """The definition of a Service nearest to a file that refers to it, when it is in view in the sense of
+    `services_in_view`: a `default` Service of an unrelated project is not the one the file means."""
+    service = inventory.service_near(namespace, name, path)
+    if service is None or (namespace == DEFAULT_NAMESPACE and not same_project(service.path, path)):
+        return None
+    return service
 
 
 def _typo(key: str, other: str) -> bool:

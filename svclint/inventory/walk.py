@@ -152,7 +152,8 @@ def _entries(
                 listeners = tuple(
                     listener
                     for parent in route.parents
-                    for listener in inventory.paths.gateway_listeners(parent) or ()
+                    for gateway in (inventory.paths.parent_gateways(parent) or ())[:1]
+                    for listener in gateway.listeners
                     if parent.section_name in (None, listener.name)
                 )
                 found.append(EntryPoint("Route", use.resource, backend.path, listeners))

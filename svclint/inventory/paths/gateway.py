@@ -41,12 +41,16 @@ class Listener:
     def describe(self) -> str:
         return f"listener {self.name} ({self.protocol}) of Gateway {self.gateway.namespace}/{self.gateway.name}"
 
-    def carries(self, route_kind: str) -> bool | None:
-        """Whether a route of that kind can attach here; None for protocols the spec leaves to implementations."""
+    def accepted_kinds(self) -> frozenset[str] | None:
+        """The route kinds that can attach here; None for protocols the spec leaves to implementations."""
         by_protocol = PROTOCOL_ROUTE_KINDS.get(self.protocol)
-        if self.kinds is not None:
-            return route_kind in self.kinds and (by_protocol is None or route_kind in by_protocol)
-        return None if by_protocol is None else route_kind in by_protocol
+        if self.kinds is None:
+            return by_protocol
+        return self.kinds if by_protocol is None else self.kinds & by_protocol
+
+    def carries(self, route_kind: str) -> bool | None:
+        accepted = self.accepted_kinds()
+        return None if accepted is None else route_kind in accepted
 
     def admits_namespace(self, namespace: str) -> bool | None:
         """Whether routes of that namespace may attach; None when a namespace selector decides (labels of
@@ -56,6 +60,12 @@ class Listener:
         if self.namespaces_from == "Same":
             return namespace == self.gateway.namespace
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Gateway:
+    resource: Resource
+    listeners: tuple[Listener, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +148,7 @@ class ReferenceGrant:
         )
 
 
-def read_gateway(resource: Resource) -> list[Listener]:
+def read_gateway(resource: Resource) -> Gateway:
     listeners = resource.get(("spec", "listeners"))
     found: list[Listener] = []
     for index, item in enumerate(listeners if isinstance(listeners, list) else ()):
@@ -160,7 +170,7 @@ def read_gateway(resource: Resource) -> list[Listener]:
                 source if isinstance(source, str) else "Same",
             )
         )
-    return found
+    return Gateway(resource, tuple(found))
 
 
 def _allowed_kinds(kinds: Any) -> frozenset[str] | None:
@@ -178,48 +188,54 @@ def _allowed_kinds(kinds: Any) -> frozenset[str] | None:
 def read_route(resource: Resource) -> Route:
     parents: list[ParentRef] = []
     refs = resource.get(("spec", "parentRefs"))
-    for index, ref in enumerate(refs if isinstance(refs, list) else ()):
-        if isinstance(ref, dict) and isinstance(ref.get("name"), str):
-            port = ref.get("port")
-            parents.append(
-                ParentRef(
-                    resource,
-                    ("spec", "parentRefs", index),
-                    _text(ref.get("group"), GATEWAY_GROUP),
-                    _text(ref.get("kind"), "Gateway"),
-                    _text(ref.get("namespace"), resource.namespace),
-                    ref["name"],
-                    ref.get("sectionName") if isinstance(ref.get("sectionName"), str) else None,
-                    port if isinstance(port, int) and not isinstance(port, bool) else None,
-                )
-            )
-    return Route(resource, tuple(parents), tuple(_backend_refs(resource)))
-
-
-def _backend_refs(resource: Resource) -> list[BackendRef]:
-    found: list[BackendRef] = []
+    for index, item in enumerate(refs if isinstance(refs, list) else ()):
+        parent = parent_ref_at(resource, ("spec", "parentRefs", index), item)
+        if parent is not None:
+            parents.append(parent)
+    backends: list[BackendRef] = []
     rules = resource.get(("spec", "rules"))
     for r, rule in enumerate(rules if isinstance(rules, list) else ()):
-        refs = rule.get("backendRefs") if isinstance(rule, dict) else None
-        for b, ref in enumerate(refs if isinstance(refs, list) else ()):
-            if not isinstance(ref, dict) or not isinstance(ref.get("name"), str):
-                continue
-            namespace = ref.get("namespace")
-            explicit = isinstance(namespace, str) and bool(namespace)
-            target = namespace if isinstance(namespace, str) and namespace else resource.namespace
-            found.append(
-                BackendRef(
-                    resource,
-                    ("spec", "rules", r, "backendRefs", b),
-                    _text(ref.get("group"), ""),
-                    _text(ref.get("kind"), "Service"),
-                    target,
-                    ref["name"],
-                    ref.get("port"),
-                    explicit,
-                )
-            )
-    return found
+        items = rule.get("backendRefs") if isinstance(rule, dict) else None
+        for b, item in enumerate(items if isinstance(items, list) else ()):
+            backend = backend_ref_at(resource, ("spec", "rules", r, "backendRefs", b), item)
+            if backend is not None:
+                backends.append(backend)
+    return Route(resource, tuple(parents), tuple(backends))
+
+
+def parent_ref_at(route: Resource, path: FieldPath, item: Any) -> ParentRef | None:
+    """The parentRefs item at `path` of a route, with the API's defaults filled in."""
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        return None
+    port, section = item.get("port"), item.get("sectionName")
+    return ParentRef(
+        route,
+        path,
+        _text(item.get("group"), GATEWAY_GROUP),
+        _text(item.get("kind"), "Gateway"),
+        _text(item.get("namespace"), route.namespace),
+        item["name"],
+        section if isinstance(section, str) else None,
+        port if isinstance(port, int) and not isinstance(port, bool) else None,
+    )
+
+
+def backend_ref_at(route: Resource, path: FieldPath, item: Any) -> BackendRef | None:
+    """The backendRefs item at `path` of a route, with the API's defaults filled in (group "", kind Service)."""
+    if not isinstance(item, dict) or not isinstance(item.get("name"), str):
+        return None
+    namespace = item.get("namespace")
+    explicit = isinstance(namespace, str) and bool(namespace)
+    return BackendRef(
+        route,
+        path,
+        _text(item.get("group"), ""),
+        _text(item.get("kind"), "Service"),
+        namespace if isinstance(namespace, str) and namespace else route.namespace,
+        item["name"],
+        item.get("port"),
+        explicit,
+    )
 
 
 def read_grant(resource: Resource) -> ReferenceGrant:

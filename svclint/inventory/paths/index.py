@@ -3,6 +3,7 @@ NetworkPolicies, EndpointSlices and v1 Endpoints, indexed for the questions chec
 
 from __future__ import annotations
 
+import os
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from svclint.input.document import Resource
 from svclint.inventory.paths.endpoints import EndpointSet, read_endpoints, read_slice
 from svclint.inventory.paths.gateway import (
     BackendRef,
-    Listener,
+    Gateway,
     ParentRef,
     ReferenceGrant,
     Route,
@@ -32,8 +33,8 @@ PATH_KINDS = frozenset({"Gateway", "ReferenceGrant", "NetworkPolicy", "EndpointS
 
 @dataclass(slots=True)
 class PathIndex:
-    # Gateways by (namespace, name), with their listeners; several definitions (overlays) each count.
-    gateways: dict[tuple[str, str], list[list[Listener]]] = field(default_factory=lambda: defaultdict(list))
+    # Gateways by (namespace, name); several definitions (overlays, examples) each count.
+    gateways: dict[tuple[str, str], list[Gateway]] = field(default_factory=lambda: defaultdict(list))
     routes: list[Route] = field(default_factory=list)
     grants: dict[str, list[ReferenceGrant]] = field(default_factory=lambda: defaultdict(list))  # by namespace
     policies: dict[str, list[NetworkPolicy]] = field(default_factory=lambda: defaultdict(list))  # by namespace
@@ -73,13 +74,21 @@ class PathIndex:
     def route_of(self, resource: Resource) -> Route | None:
         return self._routes_of.get(id(resource))
 
-    def gateway_listeners(self, parent: ParentRef) -> list[Listener] | None:
-        """The listeners of the Gateway a parentRef names, in the first definition of it; None when the run
-        does not define that Gateway."""
+    def parent_gateways(self, parent: ParentRef) -> list[Gateway] | None:
+        """The definitions of the Gateway a parentRef names that are nearest to the route: in its file, else in
+        its folder, else all of them (example folders often each define a Gateway of the same name). None when
+        the run does not define that Gateway."""
         if not parent.is_gateway:
             return None
         definitions = self.gateways.get((parent.namespace, parent.name))
-        return definitions[0] if definitions else None
+        if not definitions:
+            return None
+        path = parent.route.path
+        same_file = [d for d in definitions if d.resource.path == path]
+        if same_file:
+            return same_file
+        folder = os.path.dirname(path)
+        return [d for d in definitions if os.path.dirname(d.resource.path) == folder] or definitions
 
     def backends_to(self, namespace: str, service: str) -> list[BackendRef]:
         """The route backendRefs that name the Service."""
