@@ -52,6 +52,7 @@ EXPECTED = [
     ("SVC208", "ingress/ingress.yaml", 22, [("app/services.yaml", 24)]),
     ("SVC207", "ingress/ingress.yaml", 27, []),
     ("SVC206", "other/nodeports.yaml", 14, [("app/services.yaml", 14)]),
+    ("SVC228", "workloads/deployments.yaml", 84, [("app/services.yaml", 68)]),  # serviceName: a LoadBalancer
 ]
 
 
@@ -72,6 +73,7 @@ def test_one_file_with_context_gives_the_findings_of_the_whole_repository_that_t
         ("SVC206", "app/services.yaml", 14, [("other/nodeports.yaml", 14)]),
         ("SVC209", "app/services.yaml", 20, [("ingress/ingress.yaml", 20)]),
         ("SVC208", "app/services.yaml", 24, [("ingress/ingress.yaml", 22)]),
+        ("SVC228", "app/services.yaml", 68, [("workloads/deployments.yaml", 84)]),
     ]
     alone = _summary(_lint(["app/services.yaml"], context=["."]))
     assert alone == sorted([*whole, *moved], key=lambda s: (s[1], s[2]))

@@ -14,7 +14,7 @@ from svclint.core.model import Finding
 from svclint.run.pipeline import LintSettings, lint
 
 DATA = REPO / "tests" / "data" / "paths"
-PATH_RULES = {f"SVC{n}" for n in (*range(170, 174), *range(220, 231))}
+PATH_RULES = {f"SVC{n}" for n in (*range(170, 174), *range(220, 232))}
 
 
 @pytest.fixture
@@ -55,6 +55,7 @@ EXPECTED = [
     ("SVC224", "gateway/routes.yaml", 46, 5, [("infra/gateway.yaml", 15, 5)]),  # a GRPCRoute on a TCP listener
     ("SVC170", "gateway/routes.yaml", 51, 7, []),
     ("SVC230", "net/web.yaml", 15, 17, [("net/policies.yaml", 7, 3), ("net/policies.yaml", 16, 3)]),
+    ("SVC231", "net/web.yaml", 16, 15, [("net/agent.yaml", 21, 26)]),  # a hostNetwork pod's port, all nodes
 ]
 
 

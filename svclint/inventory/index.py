@@ -80,6 +80,8 @@ class ContainerPort:
     protocol: str
     path: FieldPath  # inside the workload resource (or the patch that added it)
     source: Resource | None = None  # the patch that added the port, when not the workload itself
+    # The port it takes on the pod's node: its hostPort, or its containerPort in a pod on the host network.
+    on_node: int | None = None
 
 
 @dataclass(slots=True)
@@ -186,6 +188,8 @@ class Inventory:
     # The Ingresses and routes that send traffic to each Service, by (namespace, Service name).
     backends: dict[tuple[str, str], list[BackendUse]] = field(default_factory=lambda: defaultdict(list))
     nodeport_claims: dict[int, list[NodePortClaim]] = field(default_factory=lambda: defaultdict(list))
+    # Ports pods take on their node (hostPort, or host network): node-level exposure like a nodePort.
+    host_ports: dict[int, list[tuple[PodTemplate, ContainerPort]]] = field(default_factory=dict)
     firewall_resources: list[Resource] = field(default_factory=list)
     rbac: list[Resource] = field(default_factory=list)  # Roles, ClusterRoles and their bindings
     partial_view: bool = False  # only some files are in view (pre-commit without context)
@@ -214,6 +218,7 @@ class Inventory:
     def index(self) -> None:
         """(Re)build the label index; call once the templates are final."""
         self._by_label = {}
+        self.host_ports = {}
         self._matches = {}
         self._definitions = {}
         anywhere: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
@@ -226,6 +231,9 @@ class Inventory:
             by_name: dict[str, list[PodTemplate]] = defaultdict(list)
             for template in self.templates[namespace]:
                 by_name[template.resource.name].append(template)
+                for port in template.ports:
+                    if port.on_node is not None:
+                        self.host_ports.setdefault(port.on_node, []).append((template, port))
                 for name, protocol in {(p.name, p.protocol) for p in template.ports if p.name}:
                     by_port_name[(name, protocol)].append(template)
                 for key, value in template.labels.items():
@@ -569,15 +577,21 @@ def _container_ports(
                 if not isinstance(port, dict):
                     continue
                 number = port.get("containerPort")
+                number = number if isinstance(number, int) and not isinstance(number, bool) else None
                 name = port.get("name")
                 protocol = port.get("protocol", "TCP")
+                host = port.get("hostPort")
+                if not (isinstance(host, int) and not isinstance(host, bool) and host > 0):
+                    # On the host network a container port is a port of the node itself.
+                    host = number if spec.get("hostNetwork") is True else None
                 yield ContainerPort(
                     cname if isinstance(cname, str) else f"{group}[{index}]",
                     name if isinstance(name, str) else None,
-                    number if isinstance(number, int) and not isinstance(number, bool) else None,
+                    number,
                     protocol if isinstance(protocol, str) else "TCP",
                     (*spec_path, group, index, "ports", port_index),
                     source,
+                    host,
                 )
 
 

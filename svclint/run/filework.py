@@ -285,12 +285,12 @@ def _template_view(template: Any) -> Any:
 
 
 _CONTAINER_FIELDS = ("name", "ports", "restartPolicy")
-_PORT_FIELDS = ("name", "containerPort", "protocol")
+_PORT_FIELDS = ("name", "containerPort", "protocol", "hostPort")
 _DIGITS = re.compile(r"[0-9]+")
 
 
 def _pod_spec_view(spec: dict[str, Any]) -> dict[str, Any]:
-    view: dict[str, Any] = _pick(spec, ("serviceAccountName", "serviceAccount"))
+    view: dict[str, Any] = _pick(spec, ("serviceAccountName", "serviceAccount", "hostNetwork"))
     for group in ("containers", "initContainers"):
         containers = spec.get(group)
         if isinstance(containers, list):
