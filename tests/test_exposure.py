@@ -107,6 +107,9 @@ def test_internal_load_balancer_reaches_the_vpc(workdir: Path) -> None:
     write(workdir, **{"app.yaml": DEPLOYMENT + "---\n" + service(kind="LoadBalancer", extra=annotation)})
     entries = report(".")["entryPoints"]
     assert [(e["via"], e["reach"]) for e in entries] == [("LoadBalancer", "vpc"), ("NodePort", "unknown")]
+    assert entries[0]["evidence"][0] == (
+        'GKE\'s annotation networking.gke.io/load-balancer-type: "Internal" makes the load balancer internal (VPC-only)'
+    )
 
 
 def test_source_ranges_in_private_space_reach_the_vpc_only(workdir: Path) -> None:

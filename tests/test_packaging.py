@@ -79,6 +79,22 @@ def test_installed_rules_come_from_the_wheel(installed: Path, tmp_path: Path) ->
     assert len(listed.stdout.splitlines()) == len(shipped)
 
 
+def test_installed_svclint_renders_the_exposure_report_from_the_wheel(installed: Path, tmp_path: Path) -> None:
+    """The HTML templates and the JSON Schema are package data: the installed report finds and uses them."""
+    (tmp_path / "kubia.yaml").write_bytes((REPO / "examples" / "kubia.yaml").read_bytes())
+    svclint = str(installed / "bin" / "svclint")
+    page = subprocess.run(
+        [svclint, "exposure", "-f", "html", "kubia.yaml"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("<!DOCTYPE html>") and "kubia-nodeport" in page.stdout
+    code = "from svclint.exposure.render_json import SCHEMA_PATH, schema; print(SCHEMA_PATH, schema()['title'])"
+    proc = subprocess.run(
+        [str(installed / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
+    )
+    assert str(installed) in proc.stdout and proc.stdout.strip().endswith("svclint exposure report")
+
+
 def test_installed_svclint_reads_its_rules_from_the_bundle(installed: Path, tmp_path: Path) -> None:
     code = (
         "from svclint.engine.bundle import bundled_rules\n"

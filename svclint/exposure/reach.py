@@ -56,9 +56,8 @@ def load_balancer(service: Resource) -> Reach:
     exposure = table.exposure(service.data, service.partial)
     sources, said = _source_ranges(service, table)
     if exposure == INTERNAL:
-        return Reach(
-            VPC, sources, ("an annotation makes the provider build an internal (VPC-only) load balancer", *said)
-        )
+        why = f"{_internal_by(table, service)} makes the load balancer internal (VPC-only)"
+        return Reach(VPC, sources, (why, *said))
     if exposure in (PUBLIC, RESTRICTED):
         level = level_of(sources)
         where = "the internet" if level == INTERNET else "private address space only"
@@ -70,6 +69,16 @@ def load_balancer(service: Resource) -> Reach:
     else:
         why = "a provider annotation the controller rejects or reads from cluster settings not in view (see SVC311)"
     return Reach(UNKNOWN, sources, (f"whether the load balancer is public is not known: {why}",))
+
+
+def _internal_by(table: AnnotationTable, service: Resource) -> str:
+    """The annotation (and its provider) that makes the load balancer internal, for the evidence."""
+    annotations = annotations_of(service.data)
+    for entry in table.entries:
+        value = annotations.get(entry.annotation)
+        if value is not None and entry.applies(service.data, service.partial) and entry.outcome(value) == INTERNAL:
+            return f'{entry.provider}\'s annotation {entry.annotation}: "{value}"'
+    return "a provider annotation"
 
 
 def _source_ranges(service: Resource, table: AnnotationTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
