@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -474,9 +474,13 @@ def build_inventory(
     resources: Iterable[Resource],
     partial_view: bool = False,
     kustomizations: Iterable[tuple[str, dict[str, Any]]] = (),
+    template_of: Callable[[Resource], PodTemplate | None] | None = None,
 ) -> Inventory:
-    """The index of a run's objects; `kustomizations` are (file, document) of the run's kustomization files."""
+    """The index of a run's objects; `kustomizations` are (file, document) of the run's kustomization files.
+    `template_of` gives a new PodTemplate for each call (this build changes it): a caller that builds again and
+    again over mostly the same objects may copy ones it made before."""
     inventory = Inventory(partial_view=partial_view, kustomized=KustomizedNamespaces(kustomizations))
+    template_of = template_of or pod_template
     scaled: dict[tuple[str, str, str], int] = {}
     patches: list[Resource] = []
     for resource in resources:
@@ -486,7 +490,7 @@ def build_inventory(
         kind = resource.kind
         inventory.paths.add(resource)
         if kind in _TEMPLATE_PATHS and _is_workload(resource):
-            template = _pod_template(resource)
+            template = template_of(resource)
             if template is not None:
                 inventory.templates[resource.namespace].append(template)
         elif kind == "Service" and resource.api_version == "v1":
@@ -535,7 +539,8 @@ def _is_workload(resource: Resource) -> bool:
     return any(api.startswith(g) if g.endswith("/") else api == g for g in groups)
 
 
-def _pod_template(resource: Resource) -> PodTemplate | None:
+def pod_template(resource: Resource) -> PodTemplate | None:
+    """A workload's pod template as its own manifest defines it (before patches and autoscalers)."""
     template_path = _TEMPLATE_PATHS[resource.kind]
     template = resource.get(template_path) if template_path else resource.data
     if not isinstance(template, dict):

@@ -3,8 +3,10 @@ files on disk, and the findings of an open file, with the other manifests as cro
 
 A change re-reads only the changed file (the rules that need nothing but the file run then); the cross-resource
 rules run again on the open files against an inventory of every manifest of the workspace, as `svclint lint`
-of the whole folder would. Rules and settings are the ones `svclint lint` would use in the workspace folder:
-its configuration file, found the same way.
+of the whole folder would. Text equal to what was last read is not read again (an editor opening a file the
+scan read, a save), and the inventory is rebuilt only after some file's content changed, reusing the pod
+templates of the files that did not change. Rules and settings are the ones `svclint lint` would use in the
+workspace folder: its configuration file, found the same way.
 """
 
 from __future__ import annotations
@@ -23,7 +25,8 @@ from svclint.filters.suppress import apply_suppressions, collect_directives
 from svclint.input.excludes import Excludes
 from svclint.input.parsing.loader import LoadOptions
 from svclint.input.sources import Source, collect
-from svclint.inventory.index import build_inventory
+from svclint.inventory.index import Inventory, build_inventory
+from svclint.lsp.templates import TemplateCopies
 from svclint.run.filework import FileJob, FileResult, process
 from svclint.run.options import CommandLine, resolve
 from svclint.run.parallel import run_files
@@ -78,6 +81,9 @@ class Workspace:
         self._files: dict[str, FileResult] = {}
         self._sources: dict[str, Source] = {}
         self._open: dict[str, bytes] = {}
+        self._read_bytes: dict[str, bytes] = {}  # what each file's result was made from
+        self._inventory: Inventory | None = None  # of every file as now read; None once one changes
+        self._templates = TemplateCopies()
 
     def scan(self) -> int:
         """Read every manifest of the folder (as `svclint lint` walks it); the number of files read."""
@@ -88,6 +94,8 @@ class Workspace:
             path = os.path.abspath(result.path)
             self._files[path] = result
             self._sources[path] = replace(source, display=path, real=None)
+            self._read_bytes.pop(path, None)  # the pool read these; an editor's first text is compared lazily
+        self._inventory = None
         return len(work)
 
     def open(self, path: str, text: bytes) -> None:
@@ -106,14 +114,35 @@ class Workspace:
             with open(path, "rb") as handle:
                 raw = handle.read(self.settings.max_file_bytes + 1)
         except OSError:
-            self._files.pop(path, None)
+            if self._files.pop(path, None) is not None:
+                self._inventory = None
+            self._read_bytes.pop(path, None)
             return
         self._read(path, raw)
 
     def _read(self, path: str, raw: bytes) -> None:
+        known = self._files.get(path)
+        # Findings name the path the result was read under: only a result read under this very path is kept.
+        if known is not None and known.path == path and self._same_as_read(path, raw):
+            return
         # A source without a real path takes its bytes from the caller: the editor's text, never the disk's.
         source = self._sources.get(path) or Source(path, None, True)
         self._files[path] = process(source, True, self._job, raw)
+        self._read_bytes[path] = raw
+        self._inventory = None
+
+    def _same_as_read(self, path: str, raw: bytes) -> bool:
+        known = self._read_bytes.get(path)
+        if known is None:
+            # Read by the scan's pool, which keeps no bytes: the file on disk then is the file on disk now, unless
+            # it changed since (a change on disk arrives as its own notification and reads it again).
+            try:
+                with open(path, "rb") as handle:
+                    known = handle.read(self.settings.max_file_bytes + 1)
+            except OSError:
+                return False
+            self._read_bytes[path] = known
+        return known == raw
 
     @property
     def open_paths(self) -> list[str]:
@@ -136,8 +165,14 @@ class Workspace:
     def _cross(self, paths: Sequence[str]) -> list[Finding]:
         if not self.rules.cross or not paths:
             return []
-        results = self._files.values()
-        kustomizations = [(r.path, document) for r in results for document in r.kustomizations]
-        inventory = build_inventory([k for r in results for k in r.kept], kustomizations=kustomizations)
-        engine = Engine(self.rules.cross, inventory, self.rules.params)
+        engine = Engine(self.rules.cross, self._current_inventory(), self.rules.params)
         return [f for p in paths for resource in self._files[p].kept for f in engine.check(resource)]
+
+    def _current_inventory(self) -> Inventory:
+        if self._inventory is None:
+            results = self._files.values()
+            kustomizations = [(r.path, document) for r in results for document in r.kustomizations]
+            resources = [k for r in results for k in r.kept]
+            self._inventory = build_inventory(resources, kustomizations=kustomizations, template_of=self._templates)
+            self._templates.forget_unused()
+        return self._inventory
