@@ -82,8 +82,8 @@ def _texts(project: Path) -> Iterator[tuple[Path, bytes, str]]:
                 yield path, raw, decoded.text
 
 
-def _syntax_lines(path: Path, raw: bytes, options: LoadOptions) -> list[int]:
-    return [p.span.start_line for p in load_bytes(str(path), raw, options).problems if p.code == "yaml-syntax"]
+def _syntax_lines(path: Path, raw: bytes, options: LoadOptions, codes: tuple[str, ...] = ("yaml-syntax",)) -> list[int]:
+    return [p.span.start_line for p in load_bytes(str(path), raw, options).problems if p.code in codes]
 
 
 def _lines_of(chunk: Chunk) -> range:
@@ -93,6 +93,8 @@ def _lines_of(chunk: Chunk) -> range:
 def _check_parity(path: Path, raw: bytes, text: str, options: LoadOptions) -> list[str]:
     """What breaks parity in one file, document by document."""
     reported = _syntax_lines(path, raw, options)
+    # A document both reject may instead be a text template (a `{placeholder}` glued to text): SVC004 says so.
+    refused = _syntax_lines(path, raw, options, ("yaml-syntax", "template-file"))
     wrong = []
     for chunk in split_documents(text):
         lines = _lines_of(chunk)
@@ -100,7 +102,7 @@ def _check_parity(path: Path, raw: bytes, text: str, options: LoadOptions) -> li
         if _pyyaml_loads(chunk.text):
             if here:
                 wrong.append(f"{path}:{here[0]}: SVC001 on a document libyaml loads")
-        elif not _pure_parser_loads(chunk.text) and not here:
+        elif not _pure_parser_loads(chunk.text) and not any(line in lines for line in refused):
             wrong.append(f"{path}:{lines[0]}: no SVC001 on a document both parsers reject")
     return wrong
 
@@ -204,3 +206,30 @@ TAB_CASES = [
 @pytest.mark.parametrize("text", TAB_CASES)
 def test_the_pure_parser_reads_tabs_as_libyaml_does(text: str) -> None:
     assert _pure_parser_loads(text) == _pyyaml_loads(text)
+
+
+def test_a_placeholder_glued_to_text_is_a_template_at_the_placeholder_not_a_syntax_error() -> None:
+    text = (
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ok\n---\n"
+        "apiVersion: policy.linkerd.io/v1alpha1\nkind: NetworkAuthentication\nmetadata:\n  name: v6\n"
+        "spec:\n  networks:\n  - cidr: {IPv6}/128\n"
+    )
+    assert not _pyyaml_loads(text.split("---\n")[1]) and not _pure_parser_loads(text.split("---\n")[1])
+    loaded = load_bytes("policy.yml", text.encode(), LoadOptions())
+    assert [(p.code, p.span.start_line, p.span.start_col, p.span.end_col) for p in loaded.problems] == [
+        ("template-file", 12, 11, 17)
+    ]
+    assert [r.kind for r in loaded.resources] == ["ConfigMap"]  # the other document is linted
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "kind: ConfigMap\ndata: {a: b} x\n",  # a real flow mapping followed by junk
+        "kind: ConfigMap\ndata: [a:1] b\n",  # a flow sequence, not a placeholder
+        "kind: ConfigMap\ndata:\n  key: {name} trailing\n",  # separated by a space: junk after a mapping
+    ],
+)
+def test_other_junk_after_a_flow_collection_stays_a_syntax_error(text: str) -> None:
+    loaded = load_bytes("edge.yaml", text.encode(), LoadOptions())
+    assert [p.code for p in loaded.problems] == ["yaml-syntax"]

@@ -39,6 +39,9 @@ MAX_INDENT = 2000
 _DEEP_INDENT = re.compile(rf"^[ \t?:-]{{{MAX_INDENT}}}", re.MULTILINE)
 _BRACKETS = re.compile(r"[\[\]{}]")
 _TEMPLATE = re.compile(r"\{\{")
+# `{Name}` ending where the parser stopped, as a value or flow item: a placeholder, not a flow mapping.
+_GLUED_PLACEHOLDER = re.compile(r"(?:^|[:\[,]|^[ \t]*-)[ \t]*(\{[A-Za-z_][A-Za-z0-9_.-]*\})$")
+_AFTER_FLOW_NODE = frozenset(" \t,]}#")
 # `{{` as the first thing of a line, a value, a list item or a flow item: where a template action goes.
 _TEMPLATE_ACTION = re.compile(r"(?:^|[:\[,]|^[ \t]*-)[ \t]*\{\{", re.MULTILINE)
 
@@ -138,7 +141,7 @@ def _settle_manifest(loaded: LoadedFile) -> None:
         loaded.problems.extend(loaded.shapeless)
     else:
         loaded.stats.not_kubernetes += len(loaded.shapeless)
-        broken = any(p.code in ("yaml-syntax", "resource-limit") for p in loaded.problems)
+        broken = any(p.code in ("yaml-syntax", "resource-limit", "template-file") for p in loaded.problems)
         loaded.stats.not_kubernetes_file = loaded.stats.documents > 0 and not broken
     loaded.shapeless = []
 
@@ -399,6 +402,9 @@ def _syntax_problem(err: Exception, chunk: Chunk) -> StructureProblem:
         if "tab" in message or _char_at(chunk.text, line, column) == "\t":
             message += ": a tab character; YAML does not allow tabs for indentation"
         line, column = _within(chunk.text, line, column)
+        placeholder = _glued_placeholder(chunk.text, line, column)
+        if placeholder is not None:
+            return _placeholder_problem(placeholder, line + chunk.first_line + 1, column + 1)
         return StructureProblem("yaml-syntax", message, Span.point(line + chunk.first_line + 1, column + 1))
     if isinstance(err, ReaderError):
         line, col = _line_col(chunk.text, err.position)
@@ -417,6 +423,31 @@ def _within(text: str, line: int, column: int) -> tuple[int, int]:
     if line > last or (line == last and not text.endswith("\n") and column > len(text) - text.rfind("\n") - 1):
         return last, len(text) - (text.rfind("\n") + 1)
     return line, column
+
+
+def _glued_placeholder(text: str, line: int, column: int) -> str | None:
+    """A text placeholder such as `{IPv6}` that the parser stopped right after, glued to more text
+    (`cidr: {IPv6}/128`): YAML reads `{IPv6}` as a flow mapping, and nothing may follow one but a separator, so
+    such text can only be a template that a script fills in (Python's str.format, a Go test's
+    strings.Replace) before anything applies it."""
+    lines = text.split("\n")
+    if line >= len(lines):
+        return None
+    before, rest = lines[line][:column], lines[line][column:]
+    match = _GLUED_PLACEHOLDER.search(before)
+    if match is None or not rest or rest[0] in _AFTER_FLOW_NODE:
+        return None
+    return match.group(1)
+
+
+def _placeholder_problem(placeholder: str, line: int, column: int) -> StructureProblem:
+    """At the placeholder, which ends where the parser stopped (1-based `column`)."""
+    return StructureProblem(
+        "template-file",
+        f"this document is a text template: {placeholder} is a placeholder glued to more text, which YAML cannot "
+        "read; it is filled in before the document is applied. Skipped: lint the filled-in output instead",
+        Span(line, column - len(placeholder), line, column),
+    )
 
 
 def _char_at(text: str, line: int, column: int) -> str:
