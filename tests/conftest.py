@@ -86,6 +86,11 @@ def lines_of(findings: Sequence[Finding]) -> list[int]:
     return [f.location.span.start_line for f in findings]
 
 
+def places(findings: Sequence[Finding]) -> list[tuple[str, int, int]]:
+    """(file, line, column) where each finding starts."""
+    return [(f.location.path, f.location.span.start_line, f.location.span.start_col) for f in findings]
+
+
 @pytest.fixture(autouse=True)
 def _no_user_cache(monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory) -> None:
     monkeypatch.setenv("SVCLINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_files
+from conftest import by_rule, places, run_files
 
 SERVICE = """apiVersion: v1
 kind: Service
@@ -51,11 +51,7 @@ def _rbac(resources: str, role_kind: str = "ClusterRole", subject_namespace: str
 
 
 def _advice(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int]]:
-    return [
-        (f.location.path, f.location.span.start_line, f.location.span.start_col)
-        for f in run_files(tmp_path, files).findings
-        if f.rule_id == "SVC308"
-    ]
+    return places(by_rule(run_files(tmp_path, files).findings, "SVC308"))
 
 
 def test_a_plain_node_port_service_gets_the_advice_at_its_type(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import run_files
+from conftest import by_rule, places, run_files
 
 
 def _node_port_service(name: str, node_port: int) -> str:
@@ -15,12 +15,7 @@ def _node_port_service(name: str, node_port: int) -> str:
 
 
 def _collisions(tmp_path: Path, files: dict[str, str]) -> list[tuple[str, int, int]]:
-    findings = run_files(tmp_path, files).findings
-    return [
-        (f.location.path, f.location.span.start_line, f.location.span.start_col)
-        for f in findings
-        if f.rule_id == "SVC206"
-    ]
+    return places(by_rule(run_files(tmp_path, files).findings, "SVC206"))
 
 
 def test_services_of_unrelated_projects_do_not_collide(tmp_path: Path) -> None:

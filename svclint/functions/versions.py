@@ -13,6 +13,8 @@ from typing import Any
 
 from svclint.core.model import FieldPath, format_field_path
 from svclint.engine.api import CheckContext, CheckFunction, Target, Violation, register
+from svclint.input.document import Resource
+from svclint.inventory.neighbourhood import same_project
 from svclint.k8s.versions import KubeVersion, parse_version_entry, version_text
 
 _VERSION = {"type": "string", "pattern": r"^1\.[0-9]{1,3}$"}
@@ -181,10 +183,13 @@ class ServedInKubeVersion(CheckFunction):
     description = (
         "The object's `apiVersion` is still served, for its kind, by the target Kubernetes version "
         "(`--kube-version`), from the `apiVersions` of `table` (`{{params.tables.kubeVersions}}`). When it is not, "
-        "the finding names the newest replacement that version serves. Judges `$.apiVersion`."
+        "the finding names the newest replacement that version serves. Silent when the object's project also "
+        "defines the same object (kind, namespace, name) in an API version that the target serves: the definition "
+        "is a legacy variant for older clusters. Judges `$.apiVersion`."
     )
     options_schema = TABLE_OPTIONS
     provides = frozenset({"reason", "kubeVersion", "replacement"})
+    needs_inventory = True
 
     def prepare(self, options: dict[str, Any]) -> Any:
         return tuple(
@@ -205,6 +210,8 @@ class ServedInKubeVersion(CheckFunction):
         for removal in removals:
             if removal.api_version != target.value or kind not in removal.kinds or version < removal.removed:
                 continue
+            if _served_variant(context, removals, version) is not None:
+                return  # the project ships the object for newer clusters too: this definition is for older ones
             replacement = _replacement(removal, removals, kind, version)
             reason = (
                 f"{removal.api_version} {kind} is not served by Kubernetes {version_text(version)} (removed in "
@@ -214,6 +221,19 @@ class ServedInKubeVersion(CheckFunction):
                 variables={"reason": reason, "kubeVersion": version_text(version), "replacement": replacement}
             )
             return
+
+
+def _served_variant(context: CheckContext, removals: tuple[Removal, ...], version: KubeVersion) -> Resource | None:
+    """Another definition of the same object (kind, namespace, name) in the object's project, in an API version
+    that `version` serves: a legacy variant kept beside its replacement (a kustomize component that patches the
+    apiVersion, a folder per Kubernetes release)."""
+    resource = context.resource
+    kind = resource.kind
+    gone = {r.api_version for r in removals if kind in r.kinds and version >= r.removed}
+    for other in context.inventory.definitions.get((kind, resource.namespace, resource.name), ()):
+        if other.api_version not in gone and same_project(other.path, resource.path):
+            return other
+    return None
 
 
 def _replacement(removal: Removal, removals: tuple[Removal, ...], kind: str, version: KubeVersion) -> str:

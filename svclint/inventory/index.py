@@ -192,6 +192,9 @@ class Inventory:
     host_ports: dict[int, list[tuple[PodTemplate, ContainerPort]]] = field(default_factory=dict)
     firewall_resources: list[Resource] = field(default_factory=list)
     rbac: list[Resource] = field(default_factory=list)  # Roles, ClusterRoles and their bindings
+    # Every definition of each object of an API group, by (kind, namespace, name): a project may ship the same
+    # object in several API versions, for older and newer clusters.
+    definitions: dict[tuple[str, str, str], list[Resource]] = field(default_factory=lambda: defaultdict(list))
     partial_view: bool = False  # only some files are in view (pre-commit without context)
     kustomized: KustomizedNamespaces = field(default_factory=KustomizedNamespaces)
     firewall: FirewallModel | None = None  # the run's firewall rules, when firewall checks are on
@@ -509,6 +512,7 @@ def build_inventory(
             _add_backends(inventory, resource)
         elif is_custom_resource(resource) or (kind == "Gateway" and is_gateway_api(resource)):
             inventory.custom_resources[resource.namespace].append(resource)
+    inventory.definitions = definitions(resources)
     for claims in inventory.nodeport_claims.values():
         claims.sort(key=lambda claim: claim.order)
     _apply_workload_patches(inventory, patches)
@@ -519,6 +523,16 @@ def build_inventory(
             if key in scaled:
                 template.replicas = scaled[key]
     return inventory
+
+
+def definitions(resources: Iterable[Resource]) -> dict[tuple[str, str, str], list[Resource]]:
+    """Every definition of each object of an API group, by (kind, namespace, name). Across kustomize builds,
+    the run's overlays each define their variant of the same object."""
+    found: dict[tuple[str, str, str], list[Resource]] = defaultdict(list)
+    for resource in resources:
+        if "/" in resource.api_version and not resource.partial:
+            found[(resource.kind, resource.namespace, resource.name)].append(resource)
+    return found
 
 
 def _add_backends(inventory: Inventory, resource: Resource) -> None:

@@ -17,7 +17,7 @@ from svclint.core.project import is_inside
 from svclint.engine.evaluate import ActiveRule, Engine
 from svclint.filters.relocate import points_into
 from svclint.input.document import Resource
-from svclint.inventory.index import Inventory, build_inventory
+from svclint.inventory.index import Inventory, build_inventory, definitions
 from svclint.kustomize.attribution import in_build, merged
 from svclint.kustomize.build import Build
 from svclint.kustomize.stage import KustomizeView
@@ -83,8 +83,13 @@ class ViewChecks:
     def check(self, views: Iterable[View]) -> list[Finding]:
         findings: list[Finding] = []
         from_builds: list[Finding] = []
+        views = list(views)
+        # The variants of each object across views: an overlay for older clusters is known as such by its sibling
+        # build for newer ones.
+        variants = definitions(resource for view in views for resource in view.resources)
         for view in views:
             inventory = self.index(view.resources, partial_view=view.partial, kustomizations=self.kustomizations)
+            inventory.definitions = variants
             self.prepare(inventory)
             engine = Engine(self.rules, inventory, self.params)
             for resource in view.resources:
