@@ -285,3 +285,56 @@ def test_a_provider_allow_list_restricts_the_load_balancer_like_source_ranges(
     found = lint(tmp_path, annotations)
     assert lines_of(found["SVC301"]) == ([] if restricted else [type_line(annotations)])
     assert lines_of(found["SVC312"]) == ([] if restricted else [port_line(annotations)])
+
+
+MODEL_SERVER = """apiVersion: v1
+kind: Service
+metadata:
+  name: model-http
+spec:
+  type: LoadBalancer
+  selector:
+    app: model-http
+  ports:
+  - port: 8888
+    targetPort: 8888
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: model-http
+spec:
+  selector:
+    matchLabels:
+      app: model-http
+  template:
+    metadata:
+      labels:
+        app: model-http
+    spec:
+      containers:
+      - name: server
+        image: {image}
+        ports:
+        - containerPort: 8888
+"""
+
+
+@pytest.mark.parametrize(
+    ("image", "what"),
+    [
+        ("us-docker.pkg.dev/example/inference/model-http:v1", "a non-web port"),
+        ("quay.io/jupyter/base-notebook:latest", "the usual port of Jupyter"),
+    ],
+)
+def test_a_port_number_names_a_product_only_when_the_image_in_view_agrees(
+    tmp_path: Path, image: str, what: str
+) -> None:
+    found = by_rule(run_text(tmp_path, MODEL_SERVER.format(image=image)), "SVC312")
+    assert [(f.location.span.start_line, f.location.span.start_col) for f in found] == [(10, 5)]
+    assert f"exposes port 8888, {what}:" in found[0].message
+
+
+def test_without_the_pods_in_view_the_port_number_stands(tmp_path: Path) -> None:
+    found = by_rule(run_text(tmp_path, MODEL_SERVER.split("---\n")[0]), "SVC312")
+    assert "the usual port of Jupyter" in found[0].message

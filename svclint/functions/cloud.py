@@ -7,7 +7,7 @@ this module only reads them the way the controllers do.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -206,6 +206,15 @@ class SensitiveEntry:
     reason: str
     ports: frozenset[int]
     names: frozenset[str]
+    # Words of the product's container images: a port number that other software uses too names the product
+    # only when no image of the selected pods in view says otherwise.
+    images: frozenset[str] = frozenset()
+
+    def contradicted_by(self, images: Sequence[str] | None) -> bool:
+        """Whether the selected pods' images, when in view, show other software than this product."""
+        if not self.images or not images:
+            return False
+        return not any(word in image.lower() for image in images for word in self.images)
 
 
 @dataclass(frozen=True)
@@ -218,10 +227,11 @@ class PortPolicy:
     web_protocols: frozenset[str]
     other_reason: str
 
-    def judge(self, port: Mapping[str, Any]) -> tuple[str, str] | None:
-        """(what, reason) for a port worth a warning, None for a web port."""
+    def judge(self, port: Mapping[str, Any], images: Sequence[str] | None = None) -> tuple[str, str] | None:
+        """(what, reason) for a port worth a warning, None for a web port. `images`: the container images of the
+        Service's selected pods, when in view."""
         for entry in self.sensitive:
-            evidence = _evidence(entry, port)
+            evidence = _evidence(entry, port, by_number=not entry.contradicted_by(images))
             if evidence:
                 return evidence, entry.reason
         if port.get("port") in self.web_ports and _is_port(port.get("port")):
@@ -233,12 +243,12 @@ class PortPolicy:
         return "a non-web port", self.other_reason
 
 
-def _evidence(entry: SensitiveEntry, port: Mapping[str, Any]) -> str:
+def _evidence(entry: SensitiveEntry, port: Mapping[str, Any], by_number: bool = True) -> str:
     """How the port is tied to the entry, for the message: a port number is a guess, a name a declaration."""
     number, target = port.get("port"), port.get("targetPort")
-    if _is_port(number) and number in entry.ports:
+    if by_number and _is_port(number) and number in entry.ports:
         return f"the usual port of {entry.what}"
-    if _is_port(target) and target in entry.ports:
+    if by_number and _is_port(target) and target in entry.ports:
         return f"forwarded to {target}, the usual port of {entry.what}"
     for label, value, words in (
         ("named", port.get("name"), _words(port.get("name"))),
@@ -248,6 +258,29 @@ def _evidence(entry: SensitiveEntry, port: Mapping[str, Any]) -> str:
         if entry.names & words:
             return f'{label} "{value}" ({entry.what})'
     return ""
+
+
+def selected_images(context: CheckContext) -> list[str] | None:
+    """The container images of the pods the Service selects, when the run holds them; None when not in view."""
+    service = context.resource
+    selector = service.get(("spec", "selector"))
+    if not isinstance(selector, dict) or not selector:
+        return None
+    inventory = context.inventory
+    key = ("selected images", service.namespace, service.path, tuple(sorted(map(str, selector.items()))))
+    if key not in inventory.memo:
+        images: list[str] = []
+        for template in inventory.matching_templates(service.namespace, selector, near=service.path):
+            spec = template.resource.get((*template.template_path, "spec"))
+            for group in ("containers", "initContainers"):
+                containers = spec.get(group) if isinstance(spec, dict) else None
+                for container in containers if isinstance(containers, list) else ():
+                    image = container.get("image") if isinstance(container, dict) else None
+                    if isinstance(image, str):
+                        images.append(image)
+        inventory.memo[key] = images or None
+    found = inventory.memo[key]
+    return found if isinstance(found, list) else None
 
 
 def _is_port(value: Any) -> bool:
@@ -280,6 +313,7 @@ SENSITIVE_SCHEMA = _rows(
         "reason": _TEXT,
         "ports": _PORTS,
         "names": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9]+$"}},
+        "images": {"type": "array", "items": {"type": "string", "pattern": "^[a-z0-9-]+$"}},
     },
     ["what", "reason"],
     anyOf=[{"required": ["ports"]}, {"required": ["names"]}],
@@ -295,7 +329,9 @@ class PublicLoadBalancer(CheckFunction):
         "settings outside the manifests. Judging `spec.type`, that is the finding. Judging a port, with "
         "`sensitive`, `webPorts` and `webProtocols`, the port must also be sensitive (a listed port number, "
         "target port, name word or appProtocol) or not a web port (a port number in `webPorts`, or a name or "
-        "appProtocol whose protocol is in `webProtocols`, or a named targetPort whose first word is)."
+        "appProtocol whose protocol is in `webProtocols`, or a named targetPort whose first word is). An entry's "
+        "`images` words let the selected pods' container images, when in view, overrule a guess by port number: "
+        "50051 is Weaviate's port only if no image shows other software."
     )
     options_schema = {
         "type": "object",
@@ -311,6 +347,7 @@ class PublicLoadBalancer(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"what", "reason", "port"})
+    needs_inventory = True
 
     def prepare(self, options: dict[str, Any]) -> Any:
         policy = None
@@ -322,6 +359,7 @@ class PublicLoadBalancer(CheckFunction):
                         " ".join(entry["reason"].split()),
                         frozenset(entry.get("ports", ())),
                         frozenset(entry.get("names", ())),
+                        frozenset(entry.get("images", ())),
                     )
                     for entry in options["sensitive"]
                 ),
@@ -342,7 +380,7 @@ class PublicLoadBalancer(CheckFunction):
         port = target.value
         if not isinstance(port, dict):
             return
-        verdict = policy.judge(port)
+        verdict = policy.judge(port, selected_images(context))
         if verdict is not None:
             number = port.get("port")
             yield Violation(variables={"what": verdict[0], "reason": verdict[1], "port": number})

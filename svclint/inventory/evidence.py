@@ -162,7 +162,8 @@ def _labels_of_another_maker(inventory: Inventory, service: Resource, selector: 
     if not vendor:
         return None
     return Indirect(
-        f"no pod template in namespace {service.namespace} sets any of its labels, and {', '.join(vendor)} "
+        f"no pod template of its project in namespace {service.namespace} sets any of its labels, and "
+        f"{', '.join(vendor)} "
         f"{'is' if len(vendor) == 1 else 'are'} set by what makes such pods (an operator or a chart), which is "
         "not in view",
         (),

@@ -284,7 +284,7 @@ def _template_view(template: Any) -> Any:
     return view
 
 
-_CONTAINER_FIELDS = ("name", "ports", "restartPolicy")
+_CONTAINER_FIELDS = ("name", "image", "ports", "restartPolicy")
 _PORT_FIELDS = ("name", "containerPort", "protocol", "hostPort")
 _DIGITS = re.compile(r"[0-9]+")
 
