@@ -72,7 +72,25 @@ def _complete_rule_names(ctx: click.Context, param: click.Parameter, incomplete:
     return complete_rule_names(ctx, param, incomplete)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _LazyGroup(click.Group):
+    """Commands other than `lint` are made when they are asked for: a lint run (the pre-commit case, once per
+    commit) does not pay for importing them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, Callable[[], click.Command]] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        make = self.lazy.pop(cmd_name, None)
+        if make is not None:
+            self.add_command(make(), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="svclint", message="%(prog)s %(version)s")
 def cli() -> None:
     """Find Kubernetes Service exposure problems before they reach a cluster."""
@@ -482,11 +500,20 @@ def server(stdio: bool) -> None:
     serve()
 
 
-def _add_rule_commands() -> None:
-    from svclint.commands.rules import check_rules, explain, list_rules
+def _rule_command(name: str) -> Callable[[], click.Command]:
+    def make() -> click.Command:
+        from svclint.commands import rules
 
-    for command in (list_rules, explain, check_rules):
-        cli.add_command(command)
+        command: click.Command = getattr(rules, name)
+        return command
+
+    return make
+
+
+def _add_rule_commands() -> None:
+    assert isinstance(cli, _LazyGroup)
+    for name, function in (("rules", "list_rules"), ("explain", "explain"), ("check-rules", "check_rules")):
+        cli.lazy[name] = _rule_command(function)
 
 
 _add_rule_commands()
@@ -521,17 +548,21 @@ def _exposure(**options: Any) -> None:
     sys.exit(EXIT_FINDINGS if produced.newly_exposed else EXIT_CLEAN)
 
 
-def _add_exposure_command() -> None:
+def _exposure_command() -> click.Command:
     from svclint.commands.exposure import parameters
 
-    command = click.Command(
+    return click.Command(
         "exposure",
         callback=_exposure,
         params=parameters(lint),
         help=_exposure.__doc__,
         short_help="Report every way in from outside the cluster.",
     )
-    cli.add_command(command)
+
+
+def _add_exposure_command() -> None:
+    assert isinstance(cli, _LazyGroup)
+    cli.lazy["exposure"] = _exposure_command
 
 
 _add_exposure_command()

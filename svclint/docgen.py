@@ -157,7 +157,8 @@ def main(argv: list[str] | None = None) -> int:
     from svclint.run.pipeline import LintSettings, load_all_rules
 
     args = sys.argv[1:] if argv is None else argv
-    from svclint.engine.bundle import BUNDLE, build_bundle
+    from svclint.engine.bundle import build_bundle
+    from svclint.engine.bundlefile import BUNDLE
     from svclint.engine.ruleset import builtin_rules_dir
 
     BUNDLE.write_text(build_bundle(builtin_rules_dir()), encoding="utf-8")

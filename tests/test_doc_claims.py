@@ -95,11 +95,15 @@ def test_install_instructions_name_a_source_that_exists() -> None:
 
 @pytest.mark.parametrize("command", ["rules", "explain", "check-rules"])
 def test_rule_command_options_are_documented(command: str) -> None:
+    import click
+
     from svclint.cli import cli
 
     usage = (REPO / "docs" / "usage.md").read_text()
     assert f"## `svclint {command}" in usage or f"`svclint {command}`" in usage
-    for param in cli.commands[command].params:
+    made = cli.get_command(click.Context(cli), command)
+    assert made is not None
+    for param in made.params:
         for option in getattr(param, "opts", []):
             if option.startswith("-") and option not in ("-h", "--help"):
                 assert f"`{option}" in usage or f"[{option}" in usage, f"{command} {option} is not in docs/usage.md"

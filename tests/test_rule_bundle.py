@@ -9,8 +9,10 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO
-from svclint.engine.bundle import BUNDLE, build_bundle, bundled_rules
+from svclint.engine.bundle import build_bundle, bundled_rules
+from svclint.engine.bundlefile import BUNDLE
 from svclint.engine.ruleset import Rule, load_rules
+from svclint.engine.tables import bundled_tables, read_tables
 
 RULES = REPO / "rules"
 
@@ -76,3 +78,17 @@ def test_a_damaged_bundle_is_not_used(checkout: tuple[Path, Path], content: str)
     rules, bundle = checkout
     bundle.write_text(content)
     assert bundled_rules(rules, bundle) is None
+
+
+def test_bundled_tables_are_the_tables_the_files_make(checkout: tuple[Path, Path]) -> None:
+    rules, bundle = checkout
+    tables = bundled_tables(rules / "tables", bundle)
+    assert tables is not None and set(tables) == {"kubeVersions", "loadBalancerAnnotations"}
+    assert tables == read_tables(RULES / "tables")
+
+
+def test_an_edited_table_is_read_instead_of_the_bundle(checkout: tuple[Path, Path]) -> None:
+    rules, bundle = checkout
+    path = rules / "tables" / "kube-versions.yaml"
+    path.write_text(path.read_text() + "\n# edited\n")
+    assert bundled_tables(rules / "tables", bundle) is None

@@ -98,7 +98,7 @@ class FixSpec:
 
 
 def compile_fix(declaration: Mapping[str, Any] | None) -> FixSpec | None:
-    """The rule's `fix:` (already valid against the rule schema), checked and compiled."""
+    """The rule's `fix:` (valid against the rule schema, its options checked by `check_fix`), compiled."""
     if declaration is None:
         return None
     safe = declaration["safety"] == "safe"
@@ -106,22 +106,31 @@ def compile_fix(declaration: Mapping[str, Any] | None) -> FixSpec | None:
     action = next(name for name in ACTIONS if name in declaration)
     argument = declaration[action]
     if action == "function":
-        entry = FIX_FUNCTIONS.get(argument)
-        if entry is None:
-            raise FixDeclarationError(f"unknown fix function {argument!r} (known: {', '.join(sorted(FIX_FUNCTIONS))})")
-        options = declaration.get("functionOptions", {})
-        _check_options(argument, entry[1], options)
-        argument = (argument, options)
+        _fix_function(argument)
+        argument = (argument, declaration.get("functionOptions", {}))
     return FixSpec(safe=safe, action=action, argument=argument, title=title)
 
 
-def _check_options(name: str, schema: Mapping[str, Any], options: Any) -> None:
+def check_fix(declaration: Mapping[str, Any] | None) -> None:
+    """The options of a fix function, against its schema: checked when a rule file is validated, so that the
+    bundle of built-in rules (validated when it was written) loads without jsonschema."""
+    if declaration is None or "function" not in declaration:
+        return
     from jsonschema import Draft202012Validator
     from jsonschema.exceptions import best_match
 
-    error = best_match(Draft202012Validator(schema).iter_errors(options))
+    name = declaration["function"]
+    schema = _fix_function(name)[1]
+    error = best_match(Draft202012Validator(schema).iter_errors(declaration.get("functionOptions", {})))
     if error is not None:
         raise FixDeclarationError(f"options of fix function {name}: {error.message}")
+
+
+def _fix_function(name: str) -> tuple[FixFunction, dict[str, Any]]:
+    entry = FIX_FUNCTIONS.get(name)
+    if entry is None:
+        raise FixDeclarationError(f"unknown fix function {name!r} (known: {', '.join(sorted(FIX_FUNCTIONS))})")
+    return entry
 
 
 def build_fix(spec: FixSpec, document: int, prefix: FieldPath, proposal: tuple[str, FieldEdit]) -> Fix:

@@ -21,7 +21,7 @@ from svclint.core.model import FieldPath, Severity, Span
 from svclint.core.project import PACKAGE_DIR
 from svclint.engine.api import OptionError
 from svclint.engine.conditions import Condition, compile_conditions
-from svclint.engine.fixes import FixDeclarationError, FixSpec, compile_fix
+from svclint.engine.fixes import FIX_FUNCTIONS, FixDeclarationError, FixSpec, check_fix, compile_fix
 from svclint.engine.params import Params
 from svclint.engine.selectors import Selector, SelectorError, compile_selector
 from svclint.engine.templates import MissingVariable, lookup, placeholders, substitute_options
@@ -92,15 +92,18 @@ def rule_schema() -> dict[str, Any]:
     return schema
 
 
+def validation_schemas() -> bytes:
+    """Everything a rule file is validated against: the rule schema, and the options schemas of the check and
+    fix functions. Validated rules are remembered (cache, bundle) only as long as these stay the same."""
+    check = {name: REGISTRY[name].options_schema for name in REGISTRY}
+    fix = {name: schema for name, (_, schema) in FIX_FUNCTIONS.items()}
+    return json.dumps([rule_schema(), check, fix], sort_keys=True).encode()
+
+
 def _schema_fingerprint() -> str:
     import hashlib
 
-    digest = hashlib.sha256(__version__.encode())
-    digest.update(json.dumps(rule_schema(), sort_keys=True).encode())
-    for name in sorted(REGISTRY):
-        digest.update(name.encode())
-        digest.update(json.dumps(REGISTRY[name].options_schema, sort_keys=True).encode())
-    return digest.hexdigest()
+    return hashlib.sha256(__version__.encode() + validation_schemas()).hexdigest()
 
 
 def load_rules(
@@ -215,6 +218,10 @@ def _validate(document: Document) -> None:
         error = best_match(errors)
         where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path) or "(top)"
         raise RuleError([_error_at(document, tuple(error.absolute_path), f"{where.lstrip('.')}: {error.message}")])
+    try:
+        check_fix(data.get("fix"))
+    except FixDeclarationError as err:
+        raise RuleError([_error_at(document, ("fix",), str(err))]) from None
     then = data.get("then")
     if not isinstance(then, dict):
         return

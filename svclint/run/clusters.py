@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svclint.core.model import Finding
 from svclint.core.project import is_inside
@@ -18,9 +18,10 @@ from svclint.engine.evaluate import ActiveRule, Engine
 from svclint.filters.relocate import points_into
 from svclint.input.document import Resource
 from svclint.inventory.index import Inventory, build_inventory, definitions
-from svclint.kustomize.attribution import in_build, merged
-from svclint.kustomize.build import Build
-from svclint.kustomize.stage import KustomizeView
+
+if TYPE_CHECKING:
+    from svclint.kustomize.build import Build
+    from svclint.kustomize.stage import KustomizeView
 
 
 @dataclass(slots=True)
@@ -95,10 +96,16 @@ class ViewChecks:
             for resource in view.resources:
                 build = view.builds.get(id(resource))
                 if build is not None:
+                    from svclint.kustomize.attribution import in_build  # only views with builds need it
+
                     found = [f for f in engine.check(resource) if points_into(f, self.in_run)]
                     from_builds.extend(in_build(found, build))
                 elif resource.reported:
                     findings.extend(engine.check(resource))
                 elif self.context:
                     findings.extend(f for f in engine.check(resource) if points_into(f, self.in_run))
+        if not from_builds:
+            return findings
+        from svclint.kustomize.attribution import merged
+
         return [*findings, *merged(from_builds)]

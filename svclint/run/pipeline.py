@@ -24,18 +24,19 @@ from svclint.input.excludes import Excludes
 from svclint.input.parsing.build import StructureProblem
 from svclint.input.parsing.depth import with_nesting_headroom
 from svclint.input.parsing.loader import LoadedFile, LoadOptions
+from svclint.input.partial import KUSTOMIZATION_FILES
 from svclint.input.sources import collect, source_key
 from svclint.inventory.index import Inventory, build_inventory
 from svclint.k8s.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.k8s.versions import NEWEST, KubeVersion
-from svclint.kustomize.build import BuildProblem
-from svclint.kustomize.stage import build_view
 from svclint.run.clusters import ViewChecks, cluster_views
 from svclint.run.filework import WHOLE_KINDS, FileJob, input_findings
 from svclint.run.parallel import Progress, run_files
 
 if TYPE_CHECKING:
     from svclint.firewall.model import FirewallModel, FirewallRule
+    from svclint.kustomize.build import BuildProblem
+    from svclint.kustomize.stage import KustomizeView
 
 
 class ConfigError(Exception):
@@ -196,8 +197,12 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     exported = _load_firewall_files(settings.firewall_files)
     kept.extend(exported.resources)
     partial_view = not settings.context and any(p == "-" or not os.path.isdir(p) for p in settings.paths)
-    view = None
-    if settings.kustomize_mode != "off":
+    view: KustomizeView | None = None
+    if settings.kustomize_mode != "off" and any(
+        os.path.basename(path) in KUSTOMIZATION_FILES for path in files_read.values()
+    ):
+        from svclint.kustomize.stage import build_view  # the builder loads only for runs holding a kustomization
+
         view = build_view(kept, files_read, settings.allow_outside_project)
         findings.extend(_build_problems(view.problems if view is not None else (), by_name))
     inventories: list[Inventory] = []  # for a report (report_kinds): the inventory of each view

@@ -1,0 +1,63 @@
+"""Reading `svclint/builtin_rules.json`, the built-in rules and tables prepared ahead of time (see bundle.py), and
+deciding whether a part of it still matches the files it was written from."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+from typing import Any, TypeGuard
+
+from svclint.core.project import PACKAGE_DIR
+
+BUNDLE = PACKAGE_DIR / "builtin_rules.json"
+FORMAT = 1
+
+
+def read_bundle(bundle: Path) -> tuple[dict[str, Any], float] | None:
+    """The bundle's content and modification time, or None when it cannot be read or is not this format."""
+    try:
+        text = bundle.read_bytes()
+        modified = os.stat(bundle).st_mtime
+    except OSError:
+        return None
+    try:
+        content: Any = json.loads(text)
+    except ValueError:
+        return None
+    if not isinstance(content, dict) or content.get("format") != FORMAT:
+        return None
+    return content, modified
+
+
+def well_formed(entries: Any) -> TypeGuard[list[dict[str, Any]]]:
+    return isinstance(entries, list) and all(
+        isinstance(entry, dict)
+        and isinstance(entry.get("file"), str)
+        and isinstance(entry.get("sha256"), str)
+        and isinstance(entry.get("data"), (dict, list))
+        for entry in entries
+    )
+
+
+def inside_package(directory: Path) -> bool:
+    """Rules installed with svclint (a wheel's): nobody edits them, so the bundle beside them is trusted."""
+    return directory.resolve().parent == PACKAGE_DIR
+
+
+def files_match(files: list[Path], entries: list[dict[str, Any]], bundle_modified: float) -> bool:
+    """Whether `files` are the ones the entries were made from: the same names, and either none is newer than
+    the bundle or each has the content hash the bundle recorded."""
+    if [path.name for path in files] != [entry["file"] for entry in entries]:
+        return False
+    try:
+        if all(os.stat(path).st_mtime <= bundle_modified for path in files):
+            return True
+        import hashlib
+
+        return all(
+            hashlib.sha256(path.read_bytes()).hexdigest() == entry["sha256"]
+            for path, entry in zip(files, entries, strict=True)
+        )
+    except OSError:
+        return False

@@ -1,0 +1,71 @@
+"""The one-file run (what pre-commit starts for each commit) imports only what linting one file needs: what a
+run does not use (rule validation, kustomize builds, other commands, process pools, hashing) loads only when
+a run uses it. Timings are measured by bench/run.py; this guards which modules load."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+_IMPORTED = """
+import json, sys
+from svclint.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+"""
+
+NOT_ON_THE_ONE_FILE_PATH = [
+    "jsonschema",  # rule files are validated when the bundle is written, not when it is read
+    "referencing",
+    "jsonpath_ng",
+    "multiprocessing",
+    "concurrent.futures",
+    "hashlib",  # content hashes: the validation cache and baselines
+    "svclint.commands.rules",
+    "svclint.commands.exposure",
+    "svclint.exposure",
+    "svclint.fix",
+    "svclint.lsp",
+    "svclint.kustomize.build",
+    "svclint.kustomize.stage",
+    "svclint.core.cache",
+    "svclint.filters.baseline",
+    "svclint.firewall.model",
+    "svclint.reporters.sarif",
+]
+
+
+def _modules(tmp_path: Path, *args: str) -> set[str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _IMPORTED, *args], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    return set(json.loads(done.stderr.splitlines()[-1]))
+
+
+@pytest.fixture
+def service(tmp_path: Path) -> Path:
+    (tmp_path / "kubia.yaml").write_bytes((REPO / "examples" / "kubia.yaml").read_bytes())
+    return tmp_path
+
+
+def test_linting_one_file_imports_only_what_it_uses(service: Path) -> None:
+    modules = _modules(service, "lint", "kubia.yaml")
+    assert "svclint.run.pipeline" in modules and "svclint.reporters.text" in modules  # it did lint
+    loaded = [name for name in NOT_ON_THE_ONE_FILE_PATH if name in modules]
+    assert not loaded, f"imported on the one-file path: {loaded}"
+
+
+def test_what_is_left_out_still_loads_when_a_run_uses_it(service: Path) -> None:
+    (service / "kustomization.yaml").write_text("resources: [kubia.yaml]\n")
+    modules = _modules(service, "lint", "-f", "sarif", "kubia.yaml", "kustomization.yaml")
+    assert {"svclint.kustomize.build", "svclint.reporters.sarif"} <= modules
+    assert "svclint.commands.rules" in _modules(service, "rules")
