@@ -1,6 +1,6 @@
 """Generate docs/rules/ from the rule files: `python -m svclint.docgen [DOCS_DIR]`.
 
-tests/test_docs.py fails when a page differs from what this writes, so the pages never drift from the rules.
+tests/e2e/test_docs.py fails when a page differs from what this writes, so the pages never drift from the rules.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A run that uses only the built-in rules reads this one JSON file instead of parsing some 90 YAML files and
 checking them against the rule schema. `python -m svclint.docgen` writes it from `rules/` (with the docs), and
-tests/test_rule_bundle.py fails when it is out of date, so the file in the wheel always matches the rules
+tests/unit/engine/test_rule_bundle.py fails when it is out of date, so the file in the wheel always matches the rules
 shipped beside it.
 
 In a source checkout, `rules/` may be edited before the bundle is written again. A rule file newer than the

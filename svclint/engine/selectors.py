@@ -3,7 +3,8 @@
 Most selectors in rules are plain paths (`$.spec.ports[*].nodePort`). Those are compiled into a list of steps
 and walked in plain Python, which is two orders of magnitude faster than evaluating jsonpath-ng's AST on every
 resource. Everything else (filters, recursive descent, unions, slices) is parsed and evaluated by jsonpath-ng,
-and its matches are turned into the same (path, value) pairs. tests/test_selectors.py checks that both agree.
+and its matches are turned into the same (path, value) pairs. tests/unit/engine/test_selectors.py checks that
+both agree.
 """
 
 from __future__ import annotations

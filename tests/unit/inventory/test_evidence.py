@@ -3,6 +3,7 @@ Ingresses and routes in front of NodePorts. Each case at its line, and the clean
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -251,11 +252,11 @@ def test_diagnosing_many_selectors_that_match_nothing_does_work_linear_in_the_fi
         compared += 1
         return selected_by(self, selector)  # type: ignore[arg-type]
 
-    def counting_closest(templates: object, selector: object) -> object:
+    def counting_closest(templates: Iterable[object], selector: object) -> object:
         nonlocal compared
-        templates = list(templates)  # type: ignore[call-overload]
-        compared += len(templates)
-        return closest(templates, selector)  # type: ignore[arg-type]
+        listed = list(templates)
+        compared += len(listed)
+        return closest(listed, selector)  # type: ignore[arg-type]
 
     monkeypatch.setattr(PodTemplate, "selected_by", counting_selected_by)
     monkeypatch.setattr(pods, "_closest", counting_closest)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from conftest import by_rule, run_files
+from svclint.core.model import Finding
 
 TEMPLATE = """\
 apiVersion: v1
@@ -42,7 +43,7 @@ spec:
 """
 
 
-def _where(findings: list) -> list[tuple[str, int, int]]:
+def _where(findings: list[Finding]) -> list[tuple[str, int, int]]:
     return [(f.rule_id, f.location.span.start_line, f.location.span.start_col) for f in findings]
 
 

@@ -19,8 +19,8 @@ RULES = REPO / "rules"
 
 def _facts(rules: list[Rule]) -> list[tuple[object, ...]]:
     # Compiled conditions hold functions, which compare by identity: compare what they were compiled from.
-    fields = ("id", "name", "severity", "enabled", "message", "when", "selectors", "function", "options")
-    fields += ("examples", "origin", "description", "remediation", "tags", "kinds", "builtin")
+    fields: tuple[str, ...] = ("id", "name", "severity", "enabled", "message", "when", "selectors", "function")
+    fields += ("options", "examples", "origin", "description", "remediation", "tags", "kinds", "builtin")
     return [tuple(getattr(rule, name) for name in fields) for rule in rules]
 
 

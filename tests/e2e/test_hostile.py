@@ -20,7 +20,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import builtin_rules, run_files
+from conftest import builtin_rules, run_files, svclint
 from svclint.core.model import Finding
 from svclint.engine.ruleset import RuleError, load_rule_file
 from svclint.run.pipeline import RunResult
@@ -41,19 +41,6 @@ def assert_located_in(finding: Finding, raw: bytes) -> None:
     assert 1 <= span.start_line <= len(lines) + 1, finding
     assert span.start_col >= 1 and span.end_col >= 1, finding
     assert (span.start_line, span.start_col) <= (span.end_line, span.end_col), finding
-
-
-def svclint(*args: str, cwd: Path, timeout: float = 60, **popen: Any) -> subprocess.CompletedProcess[bytes]:
-    env = {**os.environ, "SVCLINT_CACHE_DIR": str(cwd / ".cache")}
-    return subprocess.run(
-        [sys.executable, "-m", "svclint", "lint", *args],
-        cwd=cwd,
-        env=env,
-        capture_output=popen.pop("capture_output", True),
-        timeout=timeout,
-        check=False,
-        **popen,
-    )
 
 
 # --- Property-based: random structures, random bytes, random rule files --------------------------------------

@@ -49,7 +49,7 @@ def test_a_file_changed_during_the_run_falls_back_to_the_objects_line(
     expected = [f for f in _lint(tmp_path / "repo", jobs=1) if f.rule_id == "SVC202"]
     assert [f.location.span.start_line for f in expected] == [22, 33, 44]
 
-    build_inventory = svclint.run.pipeline.build_inventory
+    from svclint.inventory.index import build_inventory
 
     def edit_then_build(*args: object, **kwargs: object) -> object:
         services.write_text("# edited\n" + services.read_text())

@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from conftest import by_rule, lines_of, run_files
 from svclint.cli import cli
+from svclint.core.model import Finding
 
 BASE = """\
 apiVersion: v1
@@ -34,7 +35,7 @@ def service(annotations: str = "", above: str = "", inline: str = "") -> str:
     )
 
 
-def active(findings: list) -> list:
+def active(findings: list[Finding]) -> list[Finding]:
     return [f for f in findings if f.suppression is None]
 
 

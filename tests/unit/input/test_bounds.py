@@ -11,9 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from test_hostile import svclint
 
-from conftest import builtin_rules, by_rule, run_files
+from conftest import builtin_rules, by_rule, run_files, svclint
 from svclint.core.model import Finding
 from svclint.engine.ruleset import RuleError, load_rule_file
 from svclint.input.parsing.depth import MAX_DEPTH
@@ -102,11 +101,11 @@ def test_nesting_at_the_limit_is_linted_and_one_past_it_is_refused(tmp_path: Pat
 
 def test_a_flood_of_suppression_comments_costs_one_pass(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from svclint.filters.suppress import Directive
-    from svclint.input.parsing import loader
+    from svclint.input.parsing import lines, loader
 
     flood = 2000
     line_reads = 0
-    real_lines = loader.yaml_lines
+    real_lines = lines.yaml_lines
 
     class CountingLines(list[str]):
         def __getitem__(self, index: Any) -> Any:

@@ -149,7 +149,7 @@ def _sensitive_entries() -> list[Any]:
 
 @pytest.mark.parametrize("entry", _sensitive_entries())
 def test_every_sensitive_entry_is_found_by_its_port_and_by_its_name(tmp_path: Path, entry: dict[str, Any]) -> None:
-    ports = []
+    ports: list[Any] = []
     for port in entry.get("ports", []):
         ports.append(f"  - port: 443\n    targetPort: {port}\n    name: web-{len(ports)}")  # behind a web port
     for name in entry.get("names", []):

@@ -359,17 +359,15 @@ def test_hostile_file_names_are_reported_as_themselves(tmp_path: Path, name: byt
     with open(os.path.join(os.fsencode(folder), name), "wb") as handle:
         handle.write(SERVICE.encode())
     path = os.fsdecode(name)
-    cwd = os.getcwd()
-    os.chdir(folder)
-    try:
+    # Hypothesis runs this test many times within one function-scoped fixture: a context of its own per example.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(folder)
         sarif = CliRunner().invoke(
             cli, ["lint", "--no-config", "--disable", "SVC308", "-f", "sarif", "--", path], catch_exceptions=False
         )
         report = CliRunner().invoke(
             cli, ["lint", "--no-config", "--disable", "SVC308", "-f", "json", "--", path], catch_exceptions=False
         )
-    finally:
-        os.chdir(cwd)
     assert sarif.exit_code == 1 and report.exit_code == 1
     uris = {
         location["physicalLocation"]["artifactLocation"]["uri"]

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from conftest import CORPUS
 from svclint.cli import cli
-from svclint.core.model import Finding
+from svclint.core.model import FieldPath, Finding
 from svclint.fix.apply import FixedFile, fix_bytes
 from svclint.fix.files import FixWriteError, write_fixed
 from svclint.fix.scalars import render_scalar
@@ -230,7 +230,7 @@ def _break_service_values(raw: bytes) -> bytes:
     for resource in loaded.resources:
         if resource.kind != "Service" or resource.api_version != "v1":
             continue
-        candidates = [("spec", "type")]
+        candidates: list[FieldPath] = [("spec", "type")]
         ports = resource.get(("spec", "ports"))
         for index in range(len(ports) if isinstance(ports, list) else 0):
             candidates += [("spec", "ports", index, "protocol"), ("spec", "ports", index, "port")]

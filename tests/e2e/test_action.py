@@ -23,7 +23,8 @@ SERVICE = NODE_PORT_OUT_OF_RANGE
 
 def _step(name: str) -> dict[str, Any]:
     (step,) = [s for s in ACTION["runs"]["steps"] if s.get("name") == name]
-    return step
+    found: dict[str, Any] = step
+    return found
 
 
 def _inputs(**given: str) -> dict[str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import SHARED, builtin_rules
 from svclint.core.model import Span
 from svclint.input.parsing.build import TreeBuilder
 from svclint.input.parsing.chunks import Chunk, split_documents
@@ -22,7 +23,6 @@ from svclint.input.parsing.decode import Decoded, decode
 from svclint.input.parsing.fallback import PureComposer
 from svclint.input.parsing.loader import LoadOptions, _Composer, load_bytes
 from svclint.run.pipeline import skip_kinds
-from tests.conftest import SHARED, builtin_rules
 
 PROJECTS = sorted(p for folder in ("corpus", "realworld") for p in (SHARED / folder).iterdir() if p.is_dir())
 
@@ -151,7 +151,7 @@ def test_valid_flow_colon_is_built_with_its_values_and_spans() -> None:
 
 def _built(parser: type, chunk: Chunk) -> list[tuple[str, object, object]]:
     composer = parser(chunk.text)
-    documents = []
+    documents: list[tuple[str, object, object]] = []
     try:
         while composer.check_node():
             built = TreeBuilder(chunk.first_line, 10**9).build(composer.get_node())
