@@ -62,7 +62,7 @@ def run_session(workspace: Path, session: Session) -> None:
             await session(client, workspace)
         finally:
             await client.shutdown_session()
-            await client.stop()
+            await client.stop()  # type: ignore[no-untyped-call]  # pygls leaves stop() unannotated
 
     asyncio.run(asyncio.wait_for(main(), 90))
 
