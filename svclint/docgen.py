@@ -160,8 +160,9 @@ def main(argv: list[str] | None = None) -> int:
     from svclint.engine.bundle import build_bundle
     from svclint.engine.bundlefile import BUNDLE
     from svclint.engine.ruleset import builtin_rules_dir
+    from svclint.functions import REGISTRY
 
-    BUNDLE.write_text(build_bundle(builtin_rules_dir()), encoding="utf-8")
+    BUNDLE.write_text(build_bundle(builtin_rules_dir(), REGISTRY), encoding="utf-8")
     target = Path(args[0] if args else "docs") / "rules"
     target.mkdir(parents=True, exist_ok=True)
     pages = rule_pages(load_all_rules(LintSettings(paths=(), use_cache=False)))

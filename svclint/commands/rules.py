@@ -251,9 +251,10 @@ def check_rules(directory: Path, verbose: bool) -> None:
     """
     from svclint.commands.ruletests import run_examples
     from svclint.engine.ruleset import RuleError, builtin_rules_dir, load_rules
+    from svclint.functions import REGISTRY
 
     try:
-        rules = load_rules([builtin_rules_dir(), directory])
+        rules = load_rules([builtin_rules_dir(), directory], REGISTRY)
     except RuleError as err:
         _rule_errors(err.problems)
     own = [rule for rule in rules if not rule.builtin]

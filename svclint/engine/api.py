@@ -19,6 +19,7 @@ __all__ = [
     "REGISTRY",
     "CheckContext",
     "CheckFunction",
+    "CheckFunctions",
     "Condition",
     "OptionError",
     "Related",
@@ -129,7 +130,10 @@ def compile_safe(pattern: str) -> LinearPattern:
     return compile_linear(pattern)
 
 
+# The check functions by name. svclint.functions fills it as its modules are imported; the engine never reads it
+# from here: the wiring passes it to the rule loader (see svclint.run.pipeline.load_all_rules).
 REGISTRY: dict[str, CheckFunction] = {}
+CheckFunctions = Mapping[str, CheckFunction]
 
 
 def register(cls: type[CheckFunction]) -> type[CheckFunction]:

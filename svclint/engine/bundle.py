@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from svclint.engine.api import CheckFunctions
 from svclint.engine.bundlefile import BUNDLE, FORMAT, files_match, inside_package, read_bundle, well_formed
-from svclint.engine.ruleset import Rule, RuleError, compile_rule_data, read_rule_document, validation_schemas
+from svclint.engine.ruleset import Rule, RuleError, compile_rule_data, read_rule_document, schema_digest
 from svclint.engine.tables import read_table, table_files
 
 
@@ -24,13 +25,13 @@ def rule_files(directory: Path) -> list[Path]:
     return sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")])
 
 
-def build_bundle(directory: Path) -> str:
+def build_bundle(directory: Path, functions: CheckFunctions) -> str:
     """The bundle's text for the rule files of `directory` (each read and validated; RuleError otherwise)."""
     import hashlib
 
     entries = []
     for path in rule_files(directory):
-        document = read_rule_document(path)
+        document = read_rule_document(path, functions)
         entries.append(
             {
                 "file": path.name,
@@ -42,18 +43,11 @@ def build_bundle(directory: Path) -> str:
         {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "data": read_table(path)}
         for path in table_files(directory / "tables")
     ]
-    bundle = {"format": FORMAT, "schemas": schema_digest(), "rules": entries, "tables": tables}
+    bundle = {"format": FORMAT, "schemas": schema_digest(functions), "rules": entries, "tables": tables}
     return json.dumps(bundle, indent=1, ensure_ascii=False) + "\n"
 
 
-def schema_digest() -> str:
-    """What the bundle was validated against: the rule schema and every check and fix function's options schema."""
-    import hashlib
-
-    return hashlib.sha256(validation_schemas()).hexdigest()
-
-
-def bundled_rules(directory: Path, bundle: Path = BUNDLE) -> list[Rule] | None:
+def bundled_rules(directory: Path, functions: CheckFunctions, bundle: Path = BUNDLE) -> list[Rule] | None:
     """The rules of `directory` from the bundle, or None when there is none or it does not match the files."""
     found = read_bundle(bundle)
     if found is None:
@@ -65,6 +59,6 @@ def bundled_rules(directory: Path, bundle: Path = BUNDLE) -> list[Rule] | None:
     if not inside_package(directory) and not files_match(rule_files(directory), entries, modified):
         return None
     try:
-        return [compile_rule_data(str(directory / entry["file"]), entry["data"], builtin=True) for entry in entries]
+        return [compile_rule_data(str(directory / entry["file"]), entry["data"], True, functions) for entry in entries]
     except (RuleError, KeyError, TypeError, ValueError):
         return None  # a damaged bundle: the rule files say what is right

@@ -19,13 +19,12 @@ from svclint import __version__
 from svclint.core.bounded_read import FileReadError, read_regular_file
 from svclint.core.model import FieldPath, Severity, Span
 from svclint.core.project import PACKAGE_DIR
-from svclint.engine.api import OptionError
+from svclint.engine.api import CheckFunction, CheckFunctions, OptionError
 from svclint.engine.conditions import Condition, compile_conditions
 from svclint.engine.fixes import FIX_FUNCTIONS, FixDeclarationError, FixSpec, check_fix, compile_fix
 from svclint.engine.params import Params
 from svclint.engine.selectors import Selector, SelectorError, compile_selector
 from svclint.engine.templates import MissingVariable, lookup, placeholders, substitute_options
-from svclint.functions import REGISTRY, CheckFunction
 from svclint.input.document import Document
 from svclint.input.parsing.loader import LoadOptions, load_bytes
 
@@ -92,29 +91,38 @@ def rule_schema() -> dict[str, Any]:
     return schema
 
 
-def validation_schemas() -> bytes:
+def validation_schemas(functions: CheckFunctions) -> bytes:
     """Everything a rule file is validated against: the rule schema, and the options schemas of the check and
     fix functions. Validated rules are remembered (cache, bundle) only as long as these stay the same."""
-    check = {name: REGISTRY[name].options_schema for name in REGISTRY}
+    check = {name: functions[name].options_schema for name in functions}
     fix = {name: schema for name, (_, schema) in FIX_FUNCTIONS.items()}
     return json.dumps([rule_schema(), check, fix], sort_keys=True).encode()
 
 
-def _schema_fingerprint() -> str:
+def schema_digest(functions: CheckFunctions) -> str:
+    """What the bundle of built-in rules was validated against (see bundle.py)."""
     import hashlib
 
-    return hashlib.sha256(__version__.encode() + validation_schemas()).hexdigest()
+    return hashlib.sha256(validation_schemas(functions)).hexdigest()
+
+
+def _cache_fingerprint(functions: CheckFunctions) -> str:
+    """A rule file validated once stays valid until the schemas or svclint itself change."""
+    import hashlib
+
+    return hashlib.sha256(__version__.encode() + validation_schemas(functions)).hexdigest()
 
 
 def load_rules(
     directories: Sequence[Path],
+    functions: CheckFunctions,
     cache_store: ValidationCache | None = None,
     builtin: Path | None = None,
     preloaded: Sequence[Rule] = (),
 ) -> list[Rule]:
     """Load every `*.yaml`/`*.yml` rule of the directories in order, after `preloaded` (the built-in rules of
-    the bundle); ids and names must be unique."""
-    fingerprint = _schema_fingerprint() if directories else ""
+    the bundle); ids and names must be unique. `functions` are the check functions rules may name."""
+    fingerprint = _cache_fingerprint(functions) if directories else ""
     rules: list[Rule] = list(preloaded)
     problems: list[str] = []
     builtin_dir = (builtin or builtin_rules_dir()).resolve()
@@ -125,7 +133,7 @@ def load_rules(
         is_builtin = directory.resolve() == builtin_dir
         for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
             try:
-                rules.append(load_rule_file(path, cache_store, fingerprint, is_builtin))
+                rules.append(load_rule_file(path, functions, cache_store, fingerprint, is_builtin))
             except RuleError as err:
                 problems.extend(err.problems)
     problems.extend(_duplicates(rules))
@@ -148,7 +156,11 @@ def _duplicates(rules: Iterable[Rule]) -> list[str]:
 
 
 def load_rule_file(
-    path: Path, cache_store: ValidationCache | None = None, fingerprint: str = "", builtin: bool = False
+    path: Path,
+    functions: CheckFunctions,
+    cache_store: ValidationCache | None = None,
+    fingerprint: str = "",
+    builtin: bool = False,
 ) -> Rule:
     import hashlib
 
@@ -159,27 +171,27 @@ def load_rule_file(
         data = cache_store.parsed(digest)
         if isinstance(data, dict):
             with contextlib.suppress(Exception):  # a damaged entry (hand-edited cache): read the file below
-                return _compile(Document(display, 0, data, {}), builtin)
+                return _compile(Document(display, 0, data, {}), builtin, functions)
     document = _parse(display, raw)
     if cache_store is None or not cache_store.seen(digest):
-        _validate(document)
-    rule = _compile(document, builtin)
+        _validate(document, functions)
+    rule = _compile(document, builtin, functions)
     if cache_store is not None:
         cache_store.add(digest)
         cache_store.remember(digest, document.data)
     return rule
 
 
-def read_rule_document(path: Path) -> Document:
+def read_rule_document(path: Path, functions: CheckFunctions) -> Document:
     """A rule file parsed and validated: what the bundle of built-in rules keeps (see bundle.py)."""
     document = _parse(str(path), _read(path))
-    _validate(document)
+    _validate(document, functions)
     return document
 
 
-def compile_rule_data(origin: str, data: dict[str, Any], builtin: bool) -> Rule:
+def compile_rule_data(origin: str, data: dict[str, Any], builtin: bool, functions: CheckFunctions) -> Rule:
     """A rule from data that passed validation (the bundle's)."""
-    return _compile(Document(origin, 0, data, {}), builtin)
+    return _compile(Document(origin, 0, data, {}), builtin, functions)
 
 
 def _read(path: Path) -> bytes:
@@ -208,16 +220,13 @@ def _error_at(document: Document, path: FieldPath, message: str) -> str:
     return f"{document.path}:{span.start_line}:{span.start_col}: {message}"
 
 
-def _validate(document: Document) -> None:
+def _validate(document: Document, functions: CheckFunctions) -> None:
+    """A rule file's data against the rule schema, its function's options against the function's schema, and
+    its message's placeholders against what the function provides: a RuleError at the first problem."""
     from jsonschema import Draft202012Validator
-    from jsonschema.exceptions import best_match
 
     data = document.data
-    errors = list(Draft202012Validator(rule_schema()).iter_errors(data))
-    if errors:
-        error = best_match(errors)
-        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path) or "(top)"
-        raise RuleError([_error_at(document, tuple(error.absolute_path), f"{where.lstrip('.')}: {error.message}")])
+    _raise_first(document, (), "", Draft202012Validator(rule_schema()).iter_errors(data))
     try:
         check_fix(data.get("fix"))
     except FixDeclarationError as err:
@@ -225,36 +234,52 @@ def _validate(document: Document) -> None:
     then = data.get("then")
     if not isinstance(then, dict):
         return
-    function = REGISTRY.get(then["function"])
+    function = functions.get(then["function"])
     if function is None:
-        known = ", ".join(sorted(REGISTRY))
+        known = ", ".join(sorted(functions))
         raise RuleError(
             [_error_at(document, ("then", "function"), f"unknown function {then['function']!r} (known: {known})")]
         )
-    options = then.get("functionOptions", {})
+    params = {"params": Params().variables()}
+    _check_options(document, function, then.get("functionOptions", {}), params)
+    _check_message(document, data.get("message", ""), BASE_VARIABLES | function.provides, params)
+
+
+def _raise_first(document: Document, prefix: FieldPath, label: str, errors: Iterable[Any]) -> None:
+    """The most relevant of jsonschema's errors, at its place in the file (nothing when there is none)."""
+    from jsonschema.exceptions import best_match
+
+    error = best_match(errors)
+    if error is None:
+        return
+    if label:
+        message = f"{label}: {error.message}"
+    else:
+        where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path) or "(top)"
+        message = f"{where.lstrip('.')}: {error.message}"
+    raise RuleError([_error_at(document, (*prefix, *error.absolute_path), message)])
+
+
+def _check_options(document: Document, function: CheckFunction, written: Any, params: dict[str, Any]) -> None:
+    from jsonschema import Draft202012Validator
+
+    at_options: FieldPath = ("then", "functionOptions")
     try:
-        options = substitute_options(options, {"params": Params().variables()})
+        options = substitute_options(written, params)
     except MissingVariable as err:
-        raise RuleError(
-            [_error_at(document, ("then", "functionOptions"), f"unknown parameter {err.args[0]}")]
-        ) from None
-    option_errors = list(Draft202012Validator(function.options_schema).iter_errors(options))
-    if option_errors:
-        error = best_match(option_errors)
-        path = ("then", "functionOptions", *error.absolute_path)
-        raise RuleError([_error_at(document, path, f"options of {function.name}: {error.message}")])
+        raise RuleError([_error_at(document, at_options, f"unknown parameter {err.args[0]}")]) from None
+    label = f"options of {function.name}"
+    _raise_first(document, at_options, label, Draft202012Validator(function.options_schema).iter_errors(options))
     try:
         function.prepare(options)
     except OptionError as err:  # an unsafe or invalid regular expression, a bad selector: at that option
-        path = ("then", "functionOptions", err.key)
-        raise RuleError([_error_at(document, path, f"options of {function.name}: {err}")]) from None
+        raise RuleError([_error_at(document, (*at_options, err.key), f"{label}: {err}")]) from None
     except ValueError as err:
-        raise RuleError(
-            [_error_at(document, ("then", "functionOptions"), f"options of {function.name}: {err}")]
-        ) from None
-    allowed = BASE_VARIABLES | function.provides
-    params = {"params": Params().variables()}
-    for name in placeholders(data.get("message", "")):
+        raise RuleError([_error_at(document, at_options, f"{label}: {err}")]) from None
+
+
+def _check_message(document: Document, message: str, allowed: frozenset[str], params: dict[str, Any]) -> None:
+    for name in placeholders(message):
         if name.startswith("params."):
             try:
                 lookup(params, name)
@@ -262,18 +287,11 @@ def _validate(document: Document) -> None:
                 raise RuleError([_error_at(document, ("message",), f"unknown parameter {{{{{name}}}}}")]) from None
         elif name.split(".")[0] not in allowed:
             known = ", ".join(sorted(allowed))
-            raise RuleError(
-                [
-                    _error_at(
-                        document,
-                        ("message",),
-                        f"unknown placeholder {{{{{name}}}}} (known: {known}, params.*)",
-                    )
-                ]
-            )
+            problem = f"unknown placeholder {{{{{name}}}}} (known: {known}, params.*)"
+            raise RuleError([_error_at(document, ("message",), problem)])
 
 
-def _compile(document: Document, builtin: bool) -> Rule:
+def _compile(document: Document, builtin: bool, functions: CheckFunctions) -> Rule:
     data = document.data
     match = data.get("match", {})
     then = data.get("then", {})
@@ -315,7 +333,7 @@ def _compile(document: Document, builtin: bool) -> Rule:
         when=tuple(match.get("when", [])),
         selectors=selectors,
         then_field=tuple(then["field"].split(".")) if "field" in then else (),
-        function=REGISTRY.get(then["function"]) if "function" in then else None,
+        function=functions.get(then["function"]) if "function" in then else None,
         options=then.get("functionOptions", {}),
         fix=fix,
         examples={key: list(value) for key, value in data.get("examples", {}).items()},

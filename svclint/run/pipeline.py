@@ -19,6 +19,7 @@ from svclint.engine.ruleset import Rule, builtin_rules_dir, load_rules
 from svclint.filters.relocate import into_run
 from svclint.filters.suppress import Directive, apply_suppressions, collect_directives, unused
 from svclint.firewall.settings import FirewallSettings
+from svclint.functions import REGISTRY
 from svclint.input.document import Resource
 from svclint.input.excludes import Excludes
 from svclint.input.parsing.build import StructureProblem
@@ -75,7 +76,6 @@ class LintSettings:
     clusters: Mapping[str, Sequence[str]] = field(default_factory=dict)  # cluster -> folders checked together
 
 
-FIREWALL_RULES = ("SVC401", "SVC402", "SVC403", "SVC404", "SVC405")
 
 
 @dataclass
@@ -99,7 +99,7 @@ def select_rules(rules: Sequence[Rule], settings: LintSettings) -> list[Rule]:
             raise ConfigError(f"unknown rule {key!r} (see `svclint rules`)")
     enabled = {rule.id for rule in rules if rule.enabled}
     if settings.require_firewall:
-        enabled |= {rule_id for rule_id in FIREWALL_RULES if rule_id in by_key}
+        enabled |= {rule.id for rule in rules if "firewall" in rule.tags}  # the checks --require-firewall turns on
     for key, on in switches:
         if on:
             enabled.add(by_key[key].id)
@@ -110,7 +110,7 @@ def select_rules(rules: Sequence[Rule], settings: LintSettings) -> list[Rule]:
 
 def load_all_rules(settings: LintSettings) -> list[Rule]:
     builtin = builtin_rules_dir()
-    bundled = bundled_rules(builtin)
+    bundled = bundled_rules(builtin, REGISTRY)
     directories = [*([builtin] if bundled is None else []), *settings.rule_dirs]
     cache = None
     if settings.use_cache and directories:
@@ -118,7 +118,7 @@ def load_all_rules(settings: LintSettings) -> list[Rule]:
         from svclint.core.cache import ValidationCache, default_cache_dir
 
         cache = ValidationCache(default_cache_dir())
-    return load_rules(directories, cache, preloaded=bundled or ())
+    return load_rules(directories, REGISTRY, cache, preloaded=bundled or ())
 
 
 def skip_kinds(rules: Iterable[Rule]) -> frozenset[str]:
@@ -212,7 +212,7 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
 
     suppression_stats = SuppressionStats()
     findings = apply_suppressions(findings, directives, suppression_stats)
-    unused_rule = by_name.get("unused-suppression")
+    unused_rule = next((a for a in active if a.rule.producer == "suppressions"), None)
     if unused_rule is not None:
         judged = [d for d in directives if d.file in in_run]
         findings.extend(_unused_findings(unused(judged, frozenset(a.rule.id for a in active)), unused_rule))

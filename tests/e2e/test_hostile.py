@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from conftest import builtin_rules, run_files, svclint
 from svclint.core.model import Finding
 from svclint.engine.ruleset import RuleError, load_rule_file
+from svclint.functions import REGISTRY
 from svclint.run.pipeline import RunResult
 
 ALL_RULES = tuple(rule.id for rule in builtin_rules())
@@ -155,7 +156,7 @@ def test_random_rule_files_load_or_fail_cleanly(tmp_path: Path, data: dict[str, 
     path = tmp_path / "rule.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     try:
-        load_rule_file(path)
+        load_rule_file(path, REGISTRY)
     except RuleError as err:
         assert err.problems and all(p.startswith(f"{path}:") for p in err.problems)
 
@@ -166,7 +167,7 @@ def test_random_bytes_as_a_rule_file_fail_cleanly(tmp_path: Path, raw: bytes) ->
     path = tmp_path / "rule.yaml"
     path.write_bytes(raw)
     with pytest.raises(RuleError):
-        load_rule_file(path)  # no random bytes make a whole rule
+        load_rule_file(path, REGISTRY)  # no random bytes make a whole rule
 
 
 @st.composite

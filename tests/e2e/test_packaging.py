@@ -99,7 +99,8 @@ def test_installed_svclint_reads_its_rules_from_the_bundle(installed: Path, tmp_
     code = (
         "from svclint.engine.bundle import bundled_rules\n"
         "from svclint.engine.ruleset import builtin_rules_dir\n"
-        "rules = bundled_rules(builtin_rules_dir())\n"
+        "from svclint.functions import REGISTRY\n"
+        "rules = bundled_rules(builtin_rules_dir(), REGISTRY)\n"
         "print(len(rules) if rules is not None else 'no bundle')\n"
     )
     proc = subprocess.run(

@@ -12,11 +12,12 @@ import pytest
 
 from svclint.core.cache import ValidationCache
 from svclint.engine.ruleset import RuleError, builtin_rules_dir, load_rules
+from svclint.functions import REGISTRY
 
 
 def _snapshot(directory: Path, cache_dir: Path | None) -> list[tuple[object, ...]]:
     store = ValidationCache(cache_dir) if cache_dir is not None else None
-    rules = load_rules([directory], store, builtin=directory)
+    rules = load_rules([directory], REGISTRY, store, builtin=directory)
     return [
         (r.id, r.name, r.severity, r.message, r.kinds, r.when, r.options, r.examples, r.function, r.origin)
         for r in rules

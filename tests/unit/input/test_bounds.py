@@ -15,6 +15,7 @@ import pytest
 from conftest import builtin_rules, by_rule, run_files, svclint
 from svclint.core.model import Finding
 from svclint.engine.ruleset import RuleError, load_rule_file
+from svclint.functions import REGISTRY
 from svclint.input.parsing.depth import MAX_DEPTH
 
 ALL_RULES = tuple(rule.id for rule in builtin_rules())
@@ -229,7 +230,7 @@ def test_patterns_re2_cannot_run_linearly_are_rule_file_errors(
     text = pattern_rule(pattern) if where == "functionOptions" else pattern_rule("^x$", when=pattern)
     (tmp_path / "x.yaml").write_text(text)
     with pytest.raises(RuleError) as raised:
-        load_rule_file(tmp_path / "x.yaml")
+        load_rule_file(tmp_path / "x.yaml", REGISTRY)
     [problem] = raised.value.problems
     position = ":14:31:" if where == "functionOptions" else ":11:43:"
     assert problem.startswith(f"{tmp_path / 'x.yaml'}{position}"), problem
@@ -260,7 +261,7 @@ def test_every_built_in_pattern_compiles_with_re2() -> None:
 def test_nested_recursive_descent_is_refused_at_the_given_line(tmp_path: Path, given: str) -> None:
     (tmp_path / "x.yaml").write_text(pattern_rule("^x$").replace("$.metadata.annotations.note", given))
     with pytest.raises(RuleError) as raised:
-        load_rule_file(tmp_path / "x.yaml")
+        load_rule_file(tmp_path / "x.yaml", REGISTRY)
     [problem] = raised.value.problems
     assert problem.startswith(f"{tmp_path / 'x.yaml'}:8:8:"), problem
     assert "recursive descent (..) inside another" in problem
@@ -269,7 +270,7 @@ def test_nested_recursive_descent_is_refused_at_the_given_line(tmp_path: Path, g
 def test_one_recursive_descent_still_works(tmp_path: Path) -> None:
     rule = pattern_rule("^public$").replace("$.metadata.annotations.note", "$..note")
     (tmp_path / "x.yaml").write_text(rule)
-    assert load_rule_file(tmp_path / "x.yaml").selectors[0].text == "$..note"
+    assert load_rule_file(tmp_path / "x.yaml", REGISTRY).selectors[0].text == "$..note"
 
 
 def test_a_selector_matching_too_many_values_is_a_rule_failure(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -278,7 +279,7 @@ def test_a_selector_matching_too_many_values_is_a_rule_failure(tmp_path: Path, m
     monkeypatch.setattr(selectors, "MAX_MATCHES", 50)
     (tmp_path / "rules").mkdir()
     (tmp_path / "rules" / "x.yaml").write_text(pattern_rule("^x$").replace("$.metadata.annotations.note", "$..*"))
-    rules = [*builtin_rules(), load_rule_file(tmp_path / "rules" / "x.yaml")]
+    rules = [*builtin_rules(), load_rule_file(tmp_path / "rules" / "x.yaml", REGISTRY)]
     items = ", ".join(str(n) for n in range(60))
     service = f"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  x: [{items}]\n"
     result = run_files(tmp_path, {"a.yaml": service}, rules=rules, enable=("X001",))
@@ -323,7 +324,7 @@ def test_an_evaluation_past_its_time_budget_becomes_a_finding(
     monkeypatch.setattr(WATCHDOG, "budget", 0.001)
     monkeypatch.setattr(WATCHDOG, "tick", 0.001)
     (tmp_path / "x.yaml").write_text(pattern_rule("^x$").replace("$.metadata.annotations.note", "$..*"))
-    rule = load_rule_file(tmp_path / "x.yaml")
+    rule = load_rule_file(tmp_path / "x.yaml", REGISTRY)
     items = ", ".join(f"v{n}" for n in range(40_000))
     big = f"apiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  x: [{items}]\n"
     small = "apiVersion: v1\nkind: Service\nmetadata:\n  name: small\n"
