@@ -76,8 +76,6 @@ class LintSettings:
     clusters: Mapping[str, Sequence[str]] = field(default_factory=dict)  # cluster -> folders checked together
 
 
-
-
 @dataclass
 class RunResult:
     """A run's findings, the rules that ran, and what the summary says about them."""
