@@ -568,9 +568,32 @@ def _add_exposure_command() -> None:
 _add_exposure_command()
 
 
+def _option_that_names_a_file(args: Sequence[str]) -> str | None:
+    """The first argument read as an option although a file of that name exists, if any.
+
+    A hook or script that appends file names after its own options (pre-commit puts `args:` and then the
+    files) without `--` lets a committed file named `--fail-on=never.yaml` or `--write-baseline=.yaml` act as an
+    option and turn the run green. Such an argument is ambiguous, so it is refused instead of guessed.
+    """
+    for arg in args:
+        if arg == "--":
+            return None
+        if arg.startswith("-") and arg != "-" and os.path.lexists(arg):
+            return arg
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> None:
+    args = list(argv) if argv is not None else sys.argv[1:]
+    ambiguous = _option_that_names_a_file(args)
+    if ambiguous is not None:
+        shown = ambiguous.encode("unicode_escape").decode("ascii")
+        fail(
+            f"{shown!r} is read as an option, but a file of that name exists: put `--` before the files "
+            "(in a pre-commit hook, end `args:` with `--`)"
+        )
     try:
-        cli.main(args=list(argv) if argv is not None else None, prog_name="svclint")
+        cli.main(args=args, prog_name="svclint")
     except KeyboardInterrupt:
         click.echo("svclint: interrupted", err=True)
         sys.exit(130)

@@ -219,3 +219,24 @@ def test_version() -> None:
     from svclint import __version__
 
     assert invoke("--version")[1].strip() == f"svclint {__version__}"
+
+
+@pytest.mark.parametrize("name", ["--fail-on=never.yaml", "--write-baseline=.yaml", "-q"])
+def test_an_option_that_names_a_file_is_refused_unless_after_dashes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    from svclint.cli import main
+
+    bad = (REPO / "examples" / "kubia.yaml").read_text().replace("nodePort: 30123", "nodePort: 29999")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / name).write_text(bad)
+    with pytest.raises(SystemExit) as refused:
+        main([name])
+    assert refused.value.code == 2
+    assert f"{name!r} is read as an option, but a file of that name exists" in capsys.readouterr().err
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]  # nothing written
+
+    with pytest.raises(SystemExit) as linted:
+        main(["lint", "--", name])
+    assert linted.value.code == 1
+    assert f"{name}:45:15: error SVC101" in capsys.readouterr().out

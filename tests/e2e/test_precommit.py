@@ -89,7 +89,10 @@ def test_hook_manifest_declares_what_users_rely_on() -> None:
     (hook,) = yaml.safe_load((REPO / ".pre-commit-hooks.yaml").read_text())
     assert hook["id"] == "svclint" and hook["language"] == "python"
     assert hook["require_serial"] is True
-    assert hook["entry"] == "svclint lint --"
+    # pre-commit runs `entry + args + files`; `--` as the default args ends the options before the files, and users
+    # who set their own args can still pass options (a `--` in the entry would turn them into file names).
+    assert hook["entry"] == "svclint lint"
+    assert hook["args"] == ["--"]
     assert "yaml" in hook["types_or"]
 
 
@@ -170,3 +173,69 @@ def test_partial_commit_that_relabels_a_deployment_catches_the_service_it_breaks
     _git(project, "add", "k8s/web.yaml")
     passing = try_repo()
     assert passing.returncode == 0, passing.stdout + passing.stderr
+
+
+def _hook_repository(tmp_path: Path) -> tuple[Path, str]:
+    """A git repository holding this working tree as it is now (committed or not), and its commit."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        cwd=REPO,
+        capture_output=True,
+        check=True,
+    ).stdout.split(b"\0")
+    shadow = tmp_path / "hook-repository"
+    for name in filter(None, (raw.decode() for raw in listed)):
+        source = REPO / name
+        if name.startswith("tests/") or not source.is_file():
+            continue
+        (shadow / name).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(source, shadow / name)
+    _git(shadow, "init", "-q")
+    _git(shadow, "add", ".")
+    _git(shadow, "-c", "user.name=t", "-c", "user.email=t@example.com", "commit", "-q", "-m", "hook")
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=shadow, capture_output=True, text=True, check=True)
+    return shadow, head.stdout.strip()
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="pre-commit needs git")
+def test_a_configured_hook_takes_the_users_args_with_and_without_the_closing_dashes(
+    tmp_path: Path, offline_pip: dict[str, str]
+) -> None:
+    hook_repository, rev = _hook_repository(tmp_path)
+    project = tmp_path / "project"
+    (project / "k8s").mkdir(parents=True)
+    _git(project, "init", "-q")
+    (project / "k8s" / "web.yaml").write_text(SERVICE)
+    (project / "k8s" / "deploy.yaml").write_text(DEPLOYMENT.replace("app: web", "app: web-v2"))
+    env = {
+        **os.environ,
+        **offline_pip,
+        "PRE_COMMIT_HOME": str(tmp_path / "pre-commit-home"),
+        "SVCLINT_CACHE_DIR": str(tmp_path / "cache"),
+    }
+
+    def run_hook(args: str, file: str) -> subprocess.CompletedProcess[str]:
+        config = f"repos:\n  - repo: {hook_repository}\n    rev: {rev}\n    hooks:\n      - id: svclint\n"
+        (project / ".pre-commit-config.yaml").write_text(config + f"        args: {args}\n")
+        _git(project, "add", ".")
+        # `--files=NAME`: pre-commit's own parser would take a bare `--fail-on=never.yaml` as its option.
+        command = [sys.executable, "-m", "pre_commit", "run", f"--files={file}"]
+        return subprocess.run(command, cwd=project, env=env, capture_output=True, text=True, timeout=600, check=False)
+
+    expected = "k8s/deploy.yaml:12:14: warning SVC202 Service default/web: spec.selector (app=web) matches no pod"
+    # The recipe of docs/pre-commit.md, and the same options without `--`: both are options, not file names.
+    for args in ("[--context, k8s/, --fail-on, warning, --]", "[--context, k8s/, --fail-on, warning]"):
+        done = run_hook(args, "k8s/deploy.yaml")
+        assert done.returncode == 1, done.stdout + done.stderr
+        assert expected in done.stdout, done.stdout
+        assert "checked 1 file, 1 document." in done.stdout
+
+    # Without `--`, a committed file named like an option cannot turn the hook green: it is refused.
+    (project / "--fail-on=never.yaml").write_text(BAD)
+    tricked = run_hook("[--context, k8s/]", "--fail-on=never.yaml")
+    assert tricked.returncode == 1, tricked.stdout + tricked.stderr
+    assert "'--fail-on=never.yaml' is read as an option, but a file of that name exists" in tricked.stdout
+    # With `--`, it is a file like any other.
+    linted = run_hook("[--context, k8s/, --]", "--fail-on=never.yaml")
+    assert linted.returncode == 1, linted.stdout + linted.stderr
+    assert "--fail-on=never.yaml:45:15: error SVC101" in linted.stdout
