@@ -121,29 +121,44 @@ def _merge_list(
         items = [item for item in patch if not (isinstance(item, dict) and item.get("$patch") == "replace")]
         built.set(path, _clean(items), at(origin, patch_path))
         return
-    keep = list(range(len(base)))  # old indexes, in their new order
-    merges: list[tuple[int, int]] = []  # (old index, patch index)
-    added: list[int] = []  # patch indexes of new items
+    # kustomize writes the patch's items first, in the patch's order (merged into the item they match, or new),
+    # then the items of the base that the patch leaves alone, in their order.
+    matched: dict[int, int | None] = {}  # patch index -> the base index it merges into, None for a new item
+    deleted: set[int] = set()
     for index, item in enumerate(patch):
         if not isinstance(item, dict) or key not in item:
             continue
-        match = next((old for old in keep if isinstance(base[old], dict) and base[old].get(key) == item[key]), None)
+        taken = deleted | {old for old in matched.values() if old is not None}
+        match = next(
+            (
+                old
+                for old in range(len(base))
+                if old not in taken and isinstance(base[old], dict) and base[old].get(key) == item[key]
+            ),
+            None,
+        )
         if item.get("$patch") == "delete":
             if match is not None:
-                keep.remove(match)
-        elif match is not None:
-            merges.append((match, index))
+                deleted.add(match)
         else:
-            added.append(index)
-    # New items go first, as kustomize writes them.
-    moves = {old: len(added) + new for new, old in enumerate(keep)}
+            matched[index] = match
+    merged = {old for old in matched.values() if old is not None}
+    slots: list[tuple[int | None, int | None]] = [(old, index) for index, old in matched.items()]
+    slots += [(old, None) for old in range(len(base)) if old not in merged and old not in deleted]
+    moves = {old: new for new, (old, _) in enumerate(slots) if old is not None}
     built.origins.move_items(path, moves)
-    base[:] = [_clean(patch[index]) for index in added] + [base[old] for old in keep]
-    for position, index in enumerate(added):
-        built.origins.record((*path, position), at(origin, (*patch_path, index)))
-    for old, index in merges:
-        if old in moves:
-            _merge_map(built, (*path, moves[old]), base[moves[old]], patch[index], origin, (*patch_path, index), custom)
+    items = []
+    for base_index, patch_index in slots:
+        items.append(base[base_index] if base_index is not None else _clean(patch[patch_index or 0]))
+    base[:] = items
+    for position, (base_index, patch_index) in enumerate(slots):
+        if patch_index is None:
+            continue
+        if base_index is None:
+            built.origins.record((*path, position), at(origin, (*patch_path, patch_index)))
+        else:
+            item_origin = (*patch_path, patch_index)
+            _merge_map(built, (*path, position), base[position], patch[patch_index], origin, item_origin, custom)
 
 
 def _clean(value: Any) -> Any:

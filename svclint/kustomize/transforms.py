@@ -47,6 +47,9 @@ def set_namespace(objects: list[BuiltObject], kustomization: Kustomization) -> N
         kind = built.kind
         if kind not in CLUSTER_SCOPED:
             built.set(("metadata", "namespace"), namespace, origin)
+        elif kind == "Namespace" and built.api_version == "v1":
+            # kustomize's namespace filter renames Namespace objects too: the build creates the namespace it sets.
+            built.set(("metadata", "name"), namespace, origin)
         if kind in ("RoleBinding", "ClusterRoleBinding"):
             _subjects_namespace(built, namespace, origin)
         elif kind in _WEBHOOKS:
