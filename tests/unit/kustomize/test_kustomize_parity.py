@@ -76,7 +76,8 @@ def _facts(data: dict[str, Any]) -> dict[str, Any]:
 
 def _keyed(objects: list[dict[str, Any]]) -> Facts:
     keyed = {f"{o['kind']} {o['metadata'].get('namespace', '')}/{o['metadata']['name']}": _facts(o) for o in objects}
-    return json.loads(json.dumps(keyed))  # as the recording holds them: lists, not tuples
+    normalized: Facts = json.loads(json.dumps(keyed))  # as the recording holds them: lists, not tuples
+    return normalized
 
 
 def _kubectl_build(folder: Path) -> Facts:
@@ -94,7 +95,8 @@ def _recording_key(folder: Path) -> str:
 
 
 def _recorded() -> dict[str, Facts]:
-    return json.loads(RECORDING.read_text()) if RECORDING.is_file() else {}
+    recorded: dict[str, Facts] = json.loads(RECORDING.read_text()) if RECORDING.is_file() else {}
+    return recorded
 
 
 @pytest.mark.parametrize("tree", TREES, ids=lambda tree: tree.name)
