@@ -10,20 +10,19 @@ which evidence is missing.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from svclint.core.similarity import edit_distance, near
 from svclint.input.document import DEFAULT_NAMESPACE, Resource
-from svclint.inventory.index import Inventory, PodTemplate
+from svclint.inventory.index import OPERATOR_SUFFIX, Inventory, PodTemplate
 from svclint.inventory.neighbourhood import same_project
 from svclint.inventory.related import Related
 
 # How operators are named after what they run: `prometheus-operator` runs `prometheus` pods.
-CONTROLLER_SUFFIXES = ("-operator", "-controller")
-OPERATOR_SUFFIX = "-operator"
+CONTROLLER_SUFFIXES = (OPERATOR_SUFFIX, "-controller")
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,16 +172,15 @@ def _labels_of_another_maker(inventory: Inventory, service: Resource, selector: 
 def operator_running(inventory: Inventory, service: Resource) -> Indirect | None:
     """An operator (a workload named `*-operator`) runs in the Service's namespace, in its project: it makes pods
     from custom resources, and the selector may be for those; which ones is not in view."""
-    for template in inventory.templates.get(service.namespace, []):
-        name = template.resource.name
-        if name.endswith(OPERATOR_SUFFIX) and same_project(template.resource.path, service.path):
-            return Indirect(
-                f"no pod template in view has these labels, but {template.describe()}, an operator, runs in "
-                f"namespace {service.namespace}: the pods may be ones it makes from a custom resource that is "
-                "not in view",
-                (Related(template.resource, ("metadata", "name"), template.describe()),),
-            )
-    return None
+    template = inventory.operator_near(service.namespace, service.path)
+    if template is None:
+        return None
+    return Indirect(
+        f"no pod template in view has these labels, but {template.describe()}, an operator, runs in "
+        f"namespace {service.namespace}: the pods may be ones it makes from a custom resource that is "
+        "not in view",
+        (Related(template.resource, ("metadata", "name"), template.describe()),),
+    )
 
 
 def written_apart(inventory: Inventory, service: Resource) -> Indirect | None:
@@ -214,12 +212,7 @@ def services_in_view(inventory: Inventory, namespace: str, path: str) -> bool:
     services = inventory.services.get(namespace, {})
     if namespace != DEFAULT_NAMESPACE:
         return bool(services)
-    key = ("services-in-view", os.path.dirname(os.path.abspath(path)))
-    if key not in inventory.memo:
-        inventory.memo[key] = any(
-            same_project(definition.path, path) for definitions in services.values() for definition in definitions
-        )
-    return bool(inventory.memo[key])
+    return inventory.has_services_near(namespace, path)
 
 
 def service_in_view(inventory: Inventory, namespace: str, name: str, path: str) -> Resource | None:
@@ -231,6 +224,8 @@ def service_in_view(inventory: Inventory, namespace: str, name: str, path: str) 
     return service
 
 
+# The same pairs of label keys come back for every Service of every copy of a project.
+@lru_cache(maxsize=65536)
 def _typo(key: str, other: str) -> bool:
     """A slip of one key for another: a typo's distance, or two letters swapped (`tire` for `tier`)."""
     return near(key, other) or (min(len(key), len(other)) >= 4 and edit_distance(key, other) <= 2)

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
 from svclint.inventory.controllers import is_rbac, routing_controller_accounts, service_account
-from svclint.inventory.neighbourhood import same_project
+from svclint.inventory.neighbourhood import ProjectFacts, same_project
 from svclint.inventory.paths.index import PathIndex
 from svclint.inventory.paths.labels import label_text as _label_text
 from svclint.inventory.routing import BackendUse, backend_uses, is_gateway_api, is_route
@@ -57,6 +57,8 @@ WORKLOAD_KINDS = frozenset(_TEMPLATE_PATHS)
 AUTOMATIC_LABELS = frozenset(
     {"job-name", "batch.kubernetes.io/job-name", "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index"}
 )
+# How operators are named: `prometheus-operator` runs `prometheus` pods.
+OPERATOR_SUFFIX = "-operator"
 BUILTIN_GROUP_SUFFIXES = (".k8s.io",)
 _BUILTIN_GROUPS = frozenset(
     {
@@ -215,6 +217,8 @@ class Inventory:
     _owners_by_name: dict[str, list[Resource]] = field(default_factory=dict, repr=False)
     _owners_by_label: dict[tuple[str, str], list[Resource]] = field(default_factory=dict, repr=False)
     _matches: dict[tuple[Any, ...], list[PodTemplate]] = field(default_factory=dict, repr=False)
+    # Facts of each namespace by project (svclint.inventory.neighbourhood), built on the first question.
+    _projects: dict[tuple[str, str], ProjectFacts[Any]] = field(default_factory=dict, repr=False)
     _definitions: dict[tuple[Any, ...], _Definitions] = field(default_factory=dict, repr=False)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # answers functions share
 
@@ -223,6 +227,7 @@ class Inventory:
         self._by_label = {}
         self.host_ports = {}
         self._matches = {}
+        self._projects = {}
         self._definitions = {}
         anywhere: dict[tuple[str, str], list[PodTemplate]] = defaultdict(list)
         for namespace in sorted(self.templates):
@@ -287,12 +292,41 @@ class Inventory:
     def has_workloads_near(self, namespace: str, path: str) -> bool:
         """Whether the namespace has pod templates in the file's project: workloads of an unrelated project that
         share the namespace name say nothing about this file's pods."""
-        key = ("workloads near", namespace, os.path.dirname(os.path.abspath(path)))
-        found = self.memo.get(key)
-        if found is None:
-            folders = self._by_folder.get(namespace, {}).values()
-            found = self.memo[key] = any(same_project(templates[0].resource.path, path) for templates in folders)
-        return bool(found)
+        return self._templates_by_project(namespace).near(path) is not None
+
+    def operator_near(self, namespace: str, path: str) -> PodTemplate | None:
+        """The first workload of the namespace in the file's project that is named like an operator
+        (`*-operator`)."""
+        facts = self._projects.get(("operators", namespace))
+        if facts is None:
+            operators = (
+                (template.resource.path, index)
+                for index, template in enumerate(self.templates.get(namespace, []))
+                if template.resource.name.endswith(OPERATOR_SUFFIX)
+            )
+            facts = self._projects[("operators", namespace)] = ProjectFacts(operators, min)
+        first = facts.near(path)
+        return None if first is None else self.templates[namespace][first]
+
+    def has_services_near(self, namespace: str, path: str) -> bool:
+        """Whether the namespace has a Service defined in the file's project."""
+        facts = self._projects.get(("services", namespace))
+        if facts is None:
+            definitions = self.services.get(namespace, {}).values()
+            facts = self._projects[("services", namespace)] = ProjectFacts(
+                ((definition.path, True) for group in definitions for definition in group), _either
+            )
+        return facts.near(path) is not None
+
+    def _templates_by_project(self, namespace: str) -> ProjectFacts[frozenset[str]]:
+        """The label keys of the namespace's pod templates, by project."""
+        facts = self._projects.get(("label keys", namespace))
+        if facts is None:
+            templates = self.templates.get(namespace, [])
+            facts = self._projects[("label keys", namespace)] = ProjectFacts(
+                ((template.resource.path, frozenset(template.labels)) for template in templates), frozenset.union
+            )
+        return facts
 
     def matching_templates(
         self, namespace: str, selector: Mapping[str, Any], near: str | None = None
@@ -359,20 +393,9 @@ class Inventory:
         """The label keys that some pod template of the namespace sets."""
         return self._keys.get(namespace, set())
 
-    def label_keys_near(self, namespace: str, path: str) -> set[str]:
+    def label_keys_near(self, namespace: str, path: str) -> frozenset[str]:
         """The label keys that some pod template of the namespace in the file's project sets."""
-        key = ("label keys near", namespace, os.path.dirname(os.path.abspath(path)))
-        found = self.memo.get(key)
-        if found is None:
-            found = self.memo[key] = {
-                label
-                for templates in self._by_folder.get(namespace, {}).values()
-                if same_project(templates[0].resource.path, path)
-                for template in templates
-                for label in template.labels
-            }
-        assert isinstance(found, set)
-        return found
+        return self._templates_by_project(namespace).near(path) or frozenset()
 
     def near_templates(self, namespace: str, path: str) -> list[PodTemplate]:
         """The namespace's pod templates nearest to a file: those in the file, else in its folder, else all."""
@@ -457,6 +480,10 @@ class _Definitions:
             for identity, group in self.groups.items()
         }
         return [template for template in self.matched if id(template) in chosen]
+
+
+def _either(one: bool, other: bool) -> bool:
+    return one or other
 
 
 def selects(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
