@@ -31,6 +31,7 @@ from svclint.run.filework import FileJob, FileResult, process
 from svclint.run.options import CommandLine, resolve
 from svclint.run.parallel import run_files
 from svclint.run.pipeline import LintSettings, load_all_rules, select_rules, skip_kinds
+from svclint.run.reuse import FileReuse
 
 
 @dataclass
@@ -82,6 +83,7 @@ class Workspace:
         self._sources: dict[str, Source] = {}
         self._open: dict[str, bytes] = {}
         self._read_bytes: dict[str, bytes] = {}  # what each file's result was made from
+        self._reuse: dict[str, FileReuse] = {}  # each file's last reading, for the next after an edit
         self._inventory: Inventory | None = None  # of every file as now read; None once one changes
         self._templates = TemplateCopies()
 
@@ -117,6 +119,7 @@ class Workspace:
             if self._files.pop(path, None) is not None:
                 self._inventory = None
             self._read_bytes.pop(path, None)
+            self._reuse.pop(path, None)
             return
         self._read(path, raw)
 
@@ -127,7 +130,8 @@ class Workspace:
             return
         # A source without a real path takes its bytes from the caller: the editor's text, never the disk's.
         source = self._sources.get(path) or Source(path, None, True)
-        self._files[path] = process(source, True, self._job, raw)
+        reuse = self._reuse.setdefault(path, FileReuse())
+        self._files[path] = process(source, True, self._job, raw, reuse)
         self._read_bytes[path] = raw
         self._inventory = None
 

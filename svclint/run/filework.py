@@ -14,16 +14,17 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from sys import intern
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from svclint.core.bounded_read import TooLargeError
 from svclint.core.model import FieldPath, Finding, Location
 from svclint.core.stats import FileStats
 from svclint.engine.evaluate import ActiveRule, Engine
 from svclint.input.document import Document, Resource, get_in
-from svclint.input.envsubst import Placeholders, fill_defaults, placeholder_note, without_hidden
+from svclint.input.envsubst import fill_defaults, placeholder_note, without_hidden
 from svclint.input.parsing.build import StructureProblem
 from svclint.input.parsing.loader import DirectiveComment, LoadedFile, LoadOptions, load_bytes, too_large
+from svclint.input.parsing.reuse import ChunkReuse
 from svclint.input.partial import has_patch_directives, looks_like_fragment, remove_patch_directives
 from svclint.input.respan import FileOrigin
 from svclint.input.sources import Source
@@ -31,6 +32,10 @@ from svclint.inventory.controllers import is_rbac
 from svclint.inventory.index import Inventory
 from svclint.inventory.paths.index import PATH_KINDS
 from svclint.inventory.routing import ROUTE_KINDS
+from svclint.run.reuse import FileReuse, Prepared
+
+if TYPE_CHECKING:
+    from svclint.input.parsing.reuse import ChunkReuse
 
 WORKLOAD_KINDS = frozenset(
     {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
@@ -69,46 +74,81 @@ class FileJob:
     keep_spans: bool = False
 
 
-def process(source: Source, reported: bool, job: FileJob, stdin: bytes | None = None) -> FileResult:
-    loaded, origin = _load(source, job.options, stdin)
+def process(
+    source: Source, reported: bool, job: FileJob, stdin: bytes | None = None, reuse: FileReuse | None = None
+) -> FileResult:
+    """The file's findings and objects; with `reuse`, the documents of its last reading that did not change are
+    neither parsed nor checked again."""
+    is_patch = bool(job.patches) and os.path.abspath(source.display) in job.patches
+    if reuse is not None:
+        reuse.begin((reported, is_patch))
+    loaded, origin = _load(source, job.options, stdin, reuse.chunks if reuse is not None else None)
     result = FileResult(loaded.path, reported, loaded.stats)
-    is_patch = bool(job.patches) and os.path.abspath(loaded.path) in job.patches
     if is_patch:  # kustomize patches may leave the type to their `target:`
         loaded.problems = [p for p in loaded.problems if p.code != "missing-type-info"]
-    placeholders: dict[int, Placeholders] = {}
+    engine = Engine(job.local, Inventory(), job.params) if reported else None
+    origin_kept = None if job.keep_spans else origin
+    made: list[Prepared] = []
     for resource in loaded.resources:
-        resource.reported = reported
-        found = fill_defaults(resource)
-        if found.first is not None:
-            placeholders[id(resource)] = found
-            note = placeholder_note(resource, found)
-            if note is not None and not any(p.code == note.code for p in loaded.problems):
-                loaded.problems.append(note)  # once per file
-        if is_patch or has_patch_directives(resource.data):
-            resource.partial = True
-            remove_patch_directives(resource.data)
-        elif looks_like_fragment(resource):
-            resource.partial = True
-            if resource.kind == "Service":
-                loaded.problems.append(_fragment_note(resource))
+        prepared = reuse.prepared(resource) if reuse is not None else None
+        if prepared is None:
+            prepared = _prepare(resource, reported, is_patch, engine, origin_kept, job.whole_kinds)
+            if reuse is not None:
+                reuse.keep(resource, prepared)
+        elif prepared.kept is not None and prepared.kept.document.origin is not None:
+            prepared.kept.document.origin = origin  # the same spans, without holding on to the last reading
+        if prepared.note is not None and not any(p.code == prepared.note.code for p in loaded.problems):
+            loaded.problems.append(prepared.note)  # once per file
+        if prepared.fragment is not None:
+            loaded.problems.append(prepared.fragment)
+        made.append(prepared)
     if reported:
         result.findings.extend(input_findings(loaded, job.input_rules))
-        engine = Engine(job.local, Inventory(), job.params)
-        for resource in loaded.resources:
-            findings = engine.check(resource)
-            unknown = placeholders.get(id(resource))
-            result.findings.extend(findings if unknown is None else without_hidden(findings, unknown))
+        for prepared in made:
+            result.findings.extend(prepared.findings)
     # Context files' suppressions too: their objects' cross-resource findings may be reported (run.py).
     result.comments = loaded.comments
     result.annotated = [r for r in loaded.resources if _has_ignore_annotation(r)]
-    origin_kept = None if job.keep_spans else origin
-    result.kept = [kept for r in loaded.resources if (kept := compact(r, origin_kept, job.whole_kinds)) is not None]
+    result.kept = [prepared.kept for prepared in made if prepared.kept is not None]
     if os.path.basename(loaded.path) in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
         result.kustomizations = [d.data for d in loaded.documents if isinstance(d.data, dict)]
+    if reuse is not None:
+        reuse.settle()
     return result
 
 
-def _load(source: Source, options: LoadOptions, stdin: bytes | None) -> tuple[LoadedFile, FileOrigin | None]:
+def _prepare(
+    resource: Resource,
+    reported: bool,
+    is_patch: bool,
+    engine: Engine | None,
+    origin: FileOrigin | None,
+    whole_kinds: frozenset[str] | None,
+) -> Prepared:
+    """Fill in placeholders' defaults, mark patches, run the per-object rules, keep a compact copy."""
+    resource.reported = reported
+    found = fill_defaults(resource)
+    placeholders = found if found.first is not None else None
+    note = placeholder_note(resource, found) if placeholders is not None else None
+    fragment = None
+    if is_patch or has_patch_directives(resource.data):
+        resource.partial = True
+        remove_patch_directives(resource.data)
+    elif looks_like_fragment(resource):
+        resource.partial = True
+        if resource.kind == "Service":
+            fragment = _fragment_note(resource)
+    findings: list[Finding] = []
+    if engine is not None:
+        findings = engine.check(resource)
+        if placeholders is not None:
+            findings = without_hidden(findings, placeholders)
+    return Prepared(placeholders, note, fragment, tuple(findings), compact(resource, origin, whole_kinds))
+
+
+def _load(
+    source: Source, options: LoadOptions, stdin: bytes | None, reuse: ChunkReuse | None = None
+) -> tuple[LoadedFile, FileOrigin | None]:
     if source.problem is not None:
         return _unreadable(source.display, source.problem), None
     try:
@@ -119,7 +159,7 @@ def _load(source: Source, options: LoadOptions, stdin: bytes | None) -> tuple[Lo
         return _unreadable(source.display, f"cannot read: {err.strerror}"), None
     if source.helm_template:
         options = LoadOptions(options.skip_kinds, options.max_file_bytes, helm_template=True)
-    loaded = load_bytes(source.display, raw, options)
+    loaded = load_bytes(source.display, raw, options, reuse)
     origin = FileOrigin(source.display, source.real, raw, options)
     origin.hold({document.index: document.spans for document in loaded.documents})
     return loaded, origin

@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from functools import partial
+from typing import TYPE_CHECKING, Any
 
 from _ruamel_yaml import CParser
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -32,6 +33,9 @@ from svclint.input.parsing.decode import Decoded, decode
 from svclint.input.parsing.depth import MAX_DEPTH
 from svclint.input.parsing.fallback import MAX_CONFIRM_CHARS, PURE_PARSER_LIMITS, PureComposer, WithoutResolver
 from svclint.input.parsing.lines import LineIndex, needs_line_index, yaml_lines
+
+if TYPE_CHECKING:
+    from svclint.input.parsing.reuse import ChunkReuse
 
 # Limits that keep hostile input bounded in time and memory (see docs/input.md).
 MAX_FLOW_DEPTH = MAX_DEPTH
@@ -73,7 +77,7 @@ class _Composer(WithoutResolver, CParser):  # type: ignore[misc]
     """ruamel.yaml's C composer without its resolver: svclint resolves scalars itself (resolve.py)."""
 
 
-def load_bytes(path: str, raw: bytes, options: LoadOptions) -> LoadedFile:
+def load_bytes(path: str, raw: bytes, options: LoadOptions, reuse: ChunkReuse | None = None) -> LoadedFile:
     if len(raw) > options.max_file_bytes:
         return too_large(path, len(raw), options)
     loaded = LoadedFile(path)
@@ -84,7 +88,7 @@ def load_bytes(path: str, raw: bytes, options: LoadOptions) -> LoadedFile:
             StructureProblem("unreadable-file", decoded.reason, Span.point(decoded.line, decoded.col))
         )
         return loaded
-    return load_text(path, decoded.text, options, loaded)
+    return load_text(path, decoded.text, options, loaded, reuse)
 
 
 def too_large(path: str, size: int, options: LoadOptions) -> LoadedFile:
@@ -102,7 +106,10 @@ def too_large(path: str, size: int, options: LoadOptions) -> LoadedFile:
     return loaded
 
 
-def load_text(path: str, text: str, options: LoadOptions, loaded: LoadedFile | None = None) -> LoadedFile:
+def load_text(
+    path: str, text: str, options: LoadOptions, loaded: LoadedFile | None = None, reuse: ChunkReuse | None = None
+) -> LoadedFile:
+    """The file's documents and problems; with `reuse`, the documents it read last time stay as they were built."""
     loaded = loaded if loaded is not None else LoadedFile(path)
     if "\r" in text and "\n" not in text:
         text = text.replace("\r", "\n")  # classic Mac line ends: libyaml and editors agree on lines
@@ -128,7 +135,10 @@ def load_text(path: str, text: str, options: LoadOptions, loaded: LoadedFile | N
             loaded.problems.append(_template_problem(chunk.text, chunk.first_line, whole_file=False))
             index += 1
             continue
-        index = _load_chunk(loaded, chunk, index, options)
+        if reuse is None:
+            index = _load_chunk(loaded, chunk, index, options)
+        else:
+            index = reuse.load(loaded, chunk, index, options, partial(_load_chunk, loaded, chunk, index, options))
     _settle_manifest(loaded)
     return loaded
 
