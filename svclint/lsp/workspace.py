@@ -91,9 +91,11 @@ class Workspace:
         """Read every manifest of the folder (as `svclint lint` walks it); the number of files read."""
         excludes = Excludes(self.settings.excludes, self.settings.respect_gitignore)
         sources = collect([str(self.root)], None, excludes, self.settings.force_exclude)
-        work = [(source, True) for source in sources if source.real is not None]
+        # Findings name files by absolute path, as editors do: a finding's related place in another file becomes
+        # a URI, and a file an editor opens keeps what the scan made of it while its text is the same.
+        work = [(replace(source, display=os.path.abspath(source.display)), True) for source in sources if source.real]
         for (source, _), result in zip(work, run_files(work, self._job, self.settings.jobs), strict=True):
-            path = os.path.abspath(result.path)
+            path = result.path
             self._files[path] = result
             self._sources[path] = replace(source, display=path, real=None)
             self._read_bytes.pop(path, None)  # the pool read these; an editor's first text is compared lazily
@@ -121,12 +123,13 @@ class Workspace:
             self._read_bytes.pop(path, None)
             self._reuse.pop(path, None)
             return
-        self._read(path, raw)
+        # The file on disk changed since the scan read it: what is on disk now says nothing of what was read.
+        self._read(path, raw, disk_as_scanned=False)
 
-    def _read(self, path: str, raw: bytes) -> None:
+    def _read(self, path: str, raw: bytes, disk_as_scanned: bool = True) -> None:
         known = self._files.get(path)
         # Findings name the path the result was read under: only a result read under this very path is kept.
-        if known is not None and known.path == path and self._same_as_read(path, raw):
+        if known is not None and known.path == path and self._same_as_read(path, raw, disk_as_scanned):
             return
         # A source without a real path takes its bytes from the caller: the editor's text, never the disk's.
         source = self._sources.get(path) or Source(path, None, True)
@@ -135,8 +138,10 @@ class Workspace:
         self._read_bytes[path] = raw
         self._inventory = None
 
-    def _same_as_read(self, path: str, raw: bytes) -> bool:
+    def _same_as_read(self, path: str, raw: bytes, disk_as_scanned: bool) -> bool:
         known = self._read_bytes.get(path)
+        if known is None and not disk_as_scanned:
+            return False
         if known is None:
             # Read by the scan's pool, which keeps no bytes: the file on disk then is the file on disk now, unless
             # it changed since (a change on disk arrives as its own notification and reads it again).
