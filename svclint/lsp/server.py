@@ -4,16 +4,24 @@ Diagnostics for open manifests on open, change and save, with the rules and conf
 in the workspace folder; the workspace's other manifests are the cross-file context, read once and re-read when
 they change on disk. Quick fixes make the rules' fixes, hover shows the rule's documentation, and a change to
 the configuration file (or the editor's configuration) reloads everything.
+
+Changes are applied as they come and linted once every message sent so far has been read (svclint.lsp.stdio):
+a burst of keystrokes costs one lint, of the text as it ends up.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
-from collections.abc import Iterable
+import sys
+import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from lsprotocol import types
+from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -21,7 +29,10 @@ from svclint import __version__
 from svclint.core.model import Finding
 from svclint.lsp.convert import FIX_ALL, diagnostic, fix_all, hover_text, quick_fix, uri_of
 from svclint.lsp.positions import LineMap, contains
+from svclint.lsp.stdio import PipeReader
 from svclint.lsp.workspace import Workspace
+
+logger = logging.getLogger(__name__)
 
 _CONFIG_NAMES = (".svclint.yaml", ".svclint.yml", "pyproject.toml")
 _MANIFEST_SUFFIXES = (".yaml", ".yml")
@@ -33,6 +44,9 @@ class SvclintServer(LanguageServer):
         self.model: Workspace | None = None
         self.findings: dict[str, list[Finding]] = {}  # by file path: what the diagnostics show
         self.diagnostics: dict[str, list[types.Diagnostic]] = {}
+        self._pending: dict[str, None] = {}  # open files whose text changed since the last lint, in order
+        # Runs a callback once the messages received so far are handled (serve() gives the reader's).
+        self.when_idle: Callable[[Callable[[], None]], None] = _soon
 
     def load(self) -> None:
         """(Re)read settings, rules and every manifest of the workspace, then lint the open files."""
@@ -66,15 +80,31 @@ class SvclintServer(LanguageServer):
             )
 
     def changed(self, uri: str) -> None:
+        """An editor's text changed: linted with the changes that follow it, once they are read too."""
         path = _path(uri)
-        if self.model is not None and path is not None and _is_manifest(path):
-            self.model.open(path, self.text_of(path).encode("utf-8"))
-            self.publish()
+        if self.model is None or path is None or not _is_manifest(path):
+            return
+        if not self._pending:
+            self.when_idle(self.flush)
+        self._pending[path] = None
+
+    def flush(self) -> None:
+        """Lint the editors' texts as they are now, if some changed since the last lint."""
+        if not self._pending:
+            return
+        pending, self._pending = self._pending, {}
+        if self.model is None:
+            return
+        for path in pending:
+            if uri_of(path) in self.workspace.text_documents:
+                self.model.open(path, self.text_of(path).encode("utf-8"))
+        self.publish()
 
     def closed(self, uri: str) -> None:
         path = _path(uri)
         if self.model is None or path is None:
             return
+        self.flush()
         self.model.close(path)
         self.findings.pop(path, None)
         self.diagnostics.pop(path, None)
@@ -108,6 +138,10 @@ class SvclintServer(LanguageServer):
     def _open_paths(self) -> list[str]:
         paths = (_path(uri) for uri in self.workspace.text_documents)
         return [p for p in paths if p is not None and _is_manifest(p)]
+
+
+def _soon(callback: Callable[[], None]) -> None:
+    asyncio.get_running_loop().call_soon(callback)
 
 
 def _path(uri: str) -> str | None:
@@ -166,6 +200,7 @@ def create_server() -> SvclintServer:
 
 
 def _code_actions(ls: SvclintServer, params: types.CodeActionParams) -> list[types.CodeAction]:
+    ls.flush()  # the findings of the text the request speaks of
     path = _path(params.text_document.uri)
     if path is None or path not in ls.findings:
         return []
@@ -186,6 +221,7 @@ def _code_actions(ls: SvclintServer, params: types.CodeActionParams) -> list[typ
 
 
 def _hover(ls: SvclintServer, params: types.HoverParams) -> types.Hover | None:
+    ls.flush()
     path = _path(params.text_document.uri)
     if path is None or ls.model is None or path not in ls.findings:
         return None
@@ -222,4 +258,23 @@ def _watch_files(ls: SvclintServer) -> None:
 
 
 def serve() -> None:
-    create_server().start_io()
+    """Serve over standard input and output until the editor says exit."""
+    server = create_server()
+    try:
+        asyncio.run(_serve(server))
+    except (BrokenPipeError, KeyboardInterrupt, SystemExit):  # the editor went away, or said exit
+        pass
+    finally:
+        server.shutdown()  # type: ignore[no-untyped-call]  # pygls leaves shutdown() unannotated
+
+
+async def _serve(server: SvclintServer) -> None:
+    stdin = sys.stdin.buffer
+    reader: PipeReader | StdinAsyncReader
+    try:
+        reader = await PipeReader.open(stdin)
+        server.when_idle = reader.when_idle
+    except (OSError, ValueError):  # not a pipe (a regular file): pygls's reader, a lint per change
+        reader = StdinAsyncReader(stdin, server.thread_pool)
+    server.protocol.set_writer(StdoutWriter(sys.stdout.buffer))
+    await run_async(threading.Event(), reader, server.protocol, logger, server.report_server_error)
