@@ -3,6 +3,7 @@
 
     python bench/lsp_latency.py                   # a 1,000-line manifest alone, then inside a copy of the corpus
     python bench/lsp_latency.py --edits 50 --corpus DIR
+    python bench/lsp_latency.py --before /tmp/before   # and another svclint source tree, side by side
 
 Cases:
 
@@ -10,6 +11,9 @@ Cases:
   `publishDiagnostics` for that version, over --edits edits that each change a value and so the findings;
 - open: for a workspace the size of the corpus (a copy of it, plus the manifest), the time from starting the
   server to the diagnostics of the manifest opened right away, next to one `svclint lint` of the same folder.
+
+With --before DIR (a source tree such as `git worktree add --detach /tmp/before main`), every case runs for both
+trees, one after the other, with the same Python and dependencies.
 
 Timings are wall time on this machine, as shared as it is: compare the numbers of one run.
 """
@@ -100,9 +104,16 @@ class Timed(LanguageClient):
         return self.arrived[(uri, version)]
 
 
-async def start(workspace: Path) -> Timed:
+def environment(tree: Path | None) -> dict[str, str] | None:
+    """The environment that makes `python -m svclint` import the svclint of `tree` (None: the installed one)."""
+    if tree is None:
+        return None
+    return {**os.environ, "PYTHONPATH": str(tree.resolve())}
+
+
+async def start(workspace: Path, tree: Path | None = None) -> Timed:
     client = Timed()
-    await client.start_io(sys.executable, "-m", "svclint", "server", cwd=str(workspace))
+    await client.start_io(sys.executable, "-m", "svclint", "server", cwd=str(workspace), env=environment(tree))
     await client.initialize_async(
         types.InitializeParams(capabilities=types.ClientCapabilities(), root_uri=workspace.as_uri(), process_id=None)
     )
@@ -134,8 +145,10 @@ def cpu_seconds(client: Timed) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-async def edit_latencies(workspace: Path, path: Path, text: str, edits: int) -> tuple[list[float], float]:
-    client = await start(workspace)
+async def edit_latencies(
+    workspace: Path, path: Path, text: str, edits: int, tree: Path | None = None
+) -> tuple[list[float], float]:
+    client = await start(workspace, tree)
     open_document(client, path, text)
     await client.wait_for(path.as_uri(), 1)
     cpu_before = cpu_seconds(client)
@@ -160,18 +173,19 @@ async def edit_latencies(workspace: Path, path: Path, text: str, edits: int) -> 
     return times, cpu
 
 
-async def open_time(workspace: Path, path: Path, text: str) -> float:
+async def open_time(workspace: Path, path: Path, text: str, tree: Path | None = None) -> float:
     started = time.perf_counter()
-    client = await start(workspace)
+    client = await start(workspace, tree)
     open_document(client, path, text)
     arrived = await client.wait_for(path.as_uri(), 1)
     await stop(client)
     return arrived - started
 
 
-def lint_time(workspace: Path) -> float:
+def lint_time(workspace: Path, tree: Path | None = None) -> float:
     started = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "svclint", "lint", "-q", "."], cwd=workspace, capture_output=True)
+    command = [sys.executable, "-m", "svclint", "lint", "-q", "."]
+    subprocess.run(command, cwd=workspace, capture_output=True, env=environment(tree))
     return time.perf_counter() - started
 
 
@@ -180,7 +194,9 @@ def main() -> None:
     parser.add_argument("--edits", type=int, default=40)
     parser.add_argument("--runs", type=int, default=3, help="repetitions of the open case")
     parser.add_argument("--corpus", type=Path, default=SHARED / "corpus")
+    parser.add_argument("--before", type=Path, help="another svclint source tree to measure side by side")
     args = parser.parse_args()
+    trees: dict[str, Path | None] = {"": None, **({"before: ": args.before} if args.before else {})}
     text = manifest()
     with tempfile.TemporaryDirectory(prefix="svclint-lsp-bench-") as scratch:
         alone = Path(scratch) / "alone"
@@ -193,18 +209,25 @@ def main() -> None:
                 shutil.copytree(args.corpus, folder, symlinks=True)
                 target = folder / "big.yaml"
                 target.write_text(text)
-            times, cpu = asyncio.run(edit_latencies(folder, target, text, args.edits))
-            median, p90 = statistics.median(times), statistics.quantiles(times, n=10)[-1]
-            print(
-                f"edit -> diagnostics, {label}: median {median * 1000:.1f} ms, p90 {p90 * 1000:.1f} ms; "
-                f"server CPU per edit {cpu * 1000:.1f} ms"
-            )
-        opened, linted = [], []
+            for name, tree in trees.items():
+                times, cpu = asyncio.run(edit_latencies(folder, target, text, args.edits, tree))
+                median, p90 = statistics.median(times), statistics.quantiles(times, n=10)[-1]
+                print(
+                    f"{name}edit -> diagnostics, {label}: median {median * 1000:.1f} ms, p90 {p90 * 1000:.1f} ms; "
+                    f"server CPU per edit {cpu * 1000:.1f} ms"
+                )
+        opened: dict[str, list[float]] = {name: [] for name in trees}
+        linted: dict[str, list[float]] = {name: [] for name in trees}
         for _ in range(args.runs):
-            opened.append(asyncio.run(open_time(folder, target, text)))
-            linted.append(lint_time(folder))
-        server, lint = statistics.median(opened), statistics.median(linted)
-        print(f"open the corpus workspace -> first diagnostics: {server:.2f} s; svclint lint of it: {lint:.2f} s")
+            for name, tree in trees.items():
+                opened[name].append(asyncio.run(open_time(folder, target, text, tree)))
+                linted[name].append(lint_time(folder, tree))
+        for name in trees:
+            server, lint = statistics.median(opened[name]), statistics.median(linted[name])
+            print(
+                f"{name}open the corpus workspace -> first diagnostics: {server:.2f} s; "
+                f"svclint lint of it: {lint:.2f} s"
+            )
 
 
 if __name__ == "__main__":
