@@ -22,10 +22,12 @@ from svclint.engine.evaluate import ActiveRule, Engine, activate
 from svclint.engine.params import Params
 from svclint.engine.ruleset import Rule
 from svclint.filters.suppress import apply_suppressions, collect_directives
+from svclint.input.document import Resource
 from svclint.input.excludes import Excludes
 from svclint.input.parsing.loader import LoadOptions
 from svclint.input.sources import Source, collect
 from svclint.inventory.index import Inventory, build_inventory
+from svclint.lsp.sameness import same_for_inventory
 from svclint.lsp.templates import TemplateCopies
 from svclint.run.filework import FileJob, FileResult, process
 from svclint.run.options import CommandLine, resolve
@@ -83,9 +85,15 @@ class Workspace:
         self._sources: dict[str, Source] = {}
         self._open: dict[str, bytes] = {}
         self._read_bytes: dict[str, bytes] = {}  # what each file's result was made from
-        self._reuse: dict[str, FileReuse] = {}  # each file's last reading, for the next after an edit
+        # Each open file's last reading, for the next after an edit. Only open files: a reading kept for reuse
+        # holds every document of its file, and a branch switch changes thousands of files on disk.
+        self._reuse: dict[str, FileReuse] = {}
+        self._held: set[str] = set()  # files whose result was read here, from bytes held (not by the scan)
         self._inventory: Inventory | None = None  # of every file as now read; None once one changes
         self._templates = TemplateCopies()
+        # The cross-resource findings of the open files' objects, by object, against this inventory.
+        self._cross_inventory: Inventory | None = None
+        self._cross_found: dict[int, tuple[Resource, list[Finding]]] = {}
 
     def scan(self) -> int:
         """Read every manifest of the folder (as `svclint lint` walks it); the number of files read."""
@@ -108,6 +116,7 @@ class Workspace:
 
     def close(self, path: str) -> None:
         self._open.pop(path, None)
+        self._reuse.pop(path, None)
         self.reread(path)
 
     def reread(self, path: str) -> None:
@@ -122,6 +131,7 @@ class Workspace:
                 self._inventory = None
             self._read_bytes.pop(path, None)
             self._reuse.pop(path, None)
+            self._held.discard(path)
             return
         # The file on disk changed since the scan read it: what is on disk now says nothing of what was read.
         self._read(path, raw, disk_as_scanned=False)
@@ -133,10 +143,19 @@ class Workspace:
             return
         # A source without a real path takes its bytes from the caller: the editor's text, never the disk's.
         source = self._sources.get(path) or Source(path, None, True)
-        reuse = self._reuse.setdefault(path, FileReuse())
-        self._files[path] = process(source, True, self._job, raw, reuse)
+        reuse = self._reuse.setdefault(path, FileReuse()) if path in self._open else None
+        result = process(source, True, self._job, raw, reuse)
+        # Objects the scan read find their spans in the file on disk, which may be saved with other text any time:
+        # only objects read from bytes held here stand in for new ones.
+        if known is not None and path in self._held and same_for_inventory(known, result):
+            # The inventory holds the objects read before: they stand for the new ones, equal in every respect
+            # the cross-resource checks see, so that the inventory and their findings stay.
+            result.kept = known.kept
+        else:
+            self._inventory = None
+        self._files[path] = result
         self._read_bytes[path] = raw
-        self._inventory = None
+        self._held.add(path)
 
     def _same_as_read(self, path: str, raw: bytes, disk_as_scanned: bool) -> bool:
         known = self._read_bytes.get(path)
@@ -174,8 +193,18 @@ class Workspace:
     def _cross(self, paths: Sequence[str]) -> list[Finding]:
         if not self.rules.cross or not paths:
             return []
-        engine = Engine(self.rules.cross, self._current_inventory(), self.rules.params)
-        return [f for p in paths for resource in self._files[p].kept for f in engine.check(resource)]
+        inventory = self._current_inventory()
+        if inventory is not self._cross_inventory:
+            self._cross_inventory, self._cross_found = inventory, {}
+        engine = Engine(self.rules.cross, inventory, self.rules.params)
+        found: list[Finding] = []
+        for resource in (resource for p in paths for resource in self._files[p].kept):
+            # An object checked against the same inventory before has the same findings.
+            entry = self._cross_found.get(id(resource))
+            if entry is None or entry[0] is not resource:
+                entry = self._cross_found[id(resource)] = (resource, engine.check(resource))
+            found.extend(entry[1])
+        return found
 
     def _current_inventory(self) -> Inventory:
         if self._inventory is None:

@@ -108,6 +108,18 @@ STEPS: list[dict[str, str]] = [
         "web.yaml": DEPLOYMENT.format(replicas=1, app="web"),
         "front.yaml": SERVICE.format(name="front", app="web", target=8080),
     },
+    # Scaled to zero; then `n`, which YAML 1.1 reads as false (not a count): equal to 0 for Python, the same
+    # length in the text, and a different workload for Kubernetes (the default of one replica).
+    {
+        "web.yaml": DEPLOYMENT.format(replicas=0, app="web"),
+        "local.yaml": SERVICE.format(name="local", app="web", target=8080) + "  externalTrafficPolicy: Local\n",
+    },
+    {"web.yaml": DEPLOYMENT.format(replicas="n", app="web")},
+    # Fields the inventory does not keep (a comment, the container's resources): nothing it holds changes.
+    {"web.yaml": DEPLOYMENT.format(replicas="n  # none", app="web") + "        resources: {limits: {cpu: 1}}\n"},
+    # The Service file saved as it is, by the editor; then its nodePort changed in a comment only.
+    {"front.yaml": SERVICE.format(name="front", app="web", target=8080)},
+    {"front.yaml": SERVICE.format(name="front", app="web", target=8080) + "# nodePort: 30081\n"},
 ]
 
 
