@@ -17,9 +17,10 @@ from svclint.core.model import FieldPath
 from svclint.input.document import Resource
 from svclint.inventory.controllers import is_rbac, routing_controller_accounts, service_account
 from svclint.inventory.neighbourhood import ProjectFacts, same_project
+from svclint.inventory.paths.gateway import is_gateway_api, is_route
 from svclint.inventory.paths.index import PathIndex
 from svclint.inventory.paths.labels import label_text as _label_text
-from svclint.inventory.routing import BackendUse, backend_uses, is_gateway_api, is_route
+from svclint.inventory.routing import BackendUse, backend_uses, route_uses
 from svclint.kustomize.namespaces import KustomizedNamespaces
 
 if TYPE_CHECKING:
@@ -536,7 +537,9 @@ def build_inventory(
         elif is_rbac(resource):
             inventory.rbac.append(resource)
         elif is_route(resource):
-            _add_backends(inventory, resource)
+            route = inventory.paths.route_of(resource)
+            for use in route_uses(route) if route is not None else ():
+                inventory.backends[(use.namespace, use.service)].append(use)
         elif is_custom_resource(resource) or (kind == "Gateway" and is_gateway_api(resource)):
             inventory.custom_resources[resource.namespace].append(resource)
     inventory.definitions = definitions(resources)

@@ -1,4 +1,5 @@
-"""Which Services the Ingresses and Gateway API routes of a run send traffic to."""
+"""Which Services the Ingresses and Gateway API routes of a run send traffic to. Routes are read by the path
+model (`svclint.inventory.paths.gateway`); this module turns their Service backendRefs into backend uses."""
 
 from __future__ import annotations
 
@@ -8,9 +9,8 @@ from typing import Any
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
+from svclint.inventory.paths.gateway import Route, is_route, read_route
 
-GATEWAY_GROUP = "gateway.networking.k8s.io"
-ROUTE_KINDS = frozenset({"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"})
 # Where an Ingress names its backends: the default backend (v1 and v1beta1), and each path rule's backend.
 INGRESS_BACKEND_PATHS: tuple[FieldPath, ...] = (("spec", "defaultBackend"), ("spec", "backend"))
 
@@ -25,20 +25,12 @@ class BackendUse:
     path: FieldPath  # to the backend's Service name inside the Ingress or route
 
 
-def is_gateway_api(resource: Resource) -> bool:
-    return resource.api_version.partition("/")[0] == GATEWAY_GROUP
-
-
-def is_route(resource: Resource) -> bool:
-    return resource.kind in ROUTE_KINDS and is_gateway_api(resource)
-
-
 def backend_uses(resource: Resource) -> Iterator[BackendUse]:
     """The Services an Ingress or a Gateway API route sends traffic to."""
     if resource.kind == "Ingress":
         yield from _ingress_uses(resource)
     elif is_route(resource):
-        yield from _route_uses(resource)
+        yield from route_uses(read_route(resource))
 
 
 def _ingress_uses(ingress: Resource) -> Iterator[BackendUse]:
@@ -55,23 +47,11 @@ def _ingress_uses(ingress: Resource) -> Iterator[BackendUse]:
             yield BackendUse(ingress.namespace, reference[0], ingress, (*place, *reference[2]))
 
 
-def _route_uses(route: Resource) -> Iterator[BackendUse]:
-    rules = route.get(("spec", "rules"))
-    for r, rule in enumerate(rules if isinstance(rules, list) else ()):
-        refs = rule.get("backendRefs") if isinstance(rule, dict) else None
-        for b, ref in enumerate(refs if isinstance(refs, list) else ()):
-            if not isinstance(ref, dict) or not isinstance(ref.get("name"), str):
-                continue
-            # A backendRef names a core Service unless it says otherwise (group "" and kind Service by default).
-            if ref.get("group", "") not in ("", None) or ref.get("kind", "Service") != "Service":
-                continue
-            namespace = ref.get("namespace")
-            yield BackendUse(
-                namespace if isinstance(namespace, str) and namespace else route.namespace,
-                ref["name"],
-                route,
-                ("spec", "rules", r, "backendRefs", b, "name"),
-            )
+def route_uses(route: Route) -> Iterator[BackendUse]:
+    """The Services a route's backendRefs name (group "" and kind Service, the defaults)."""
+    for backend in route.backends:
+        if backend.is_service:
+            yield BackendUse(backend.namespace, backend.name, route.resource, (*backend.path, "name"))
 
 
 def backend_reference(backend: Any) -> tuple[str, Any, tuple[str, ...], tuple[str, ...]] | None:

@@ -30,8 +30,8 @@ from svclint.input.respan import FileOrigin
 from svclint.input.sources import Source
 from svclint.inventory.controllers import is_rbac
 from svclint.inventory.index import Inventory
+from svclint.inventory.paths.gateway import ROUTE_KINDS
 from svclint.inventory.paths.index import PATH_KINDS
-from svclint.inventory.routing import ROUTE_KINDS
 from svclint.run.reuse import FileReuse, Prepared
 
 if TYPE_CHECKING:

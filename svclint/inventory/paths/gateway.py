@@ -9,7 +9,9 @@ from typing import Any
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
-from svclint.inventory.routing import GATEWAY_GROUP, is_gateway_api
+
+GATEWAY_GROUP = "gateway.networking.k8s.io"
+ROUTE_KINDS = frozenset({"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"})
 
 # The route kinds a listener of each core protocol can carry (Gateway API spec, Listener.Protocol and
 # AllowedRoutes.Kinds: "When unspecified or empty, the kinds of Routes selected are determined using the Listener
@@ -256,6 +258,14 @@ def read_grant(resource: Resource) -> ReferenceGrant:
         if isinstance(item, dict)
     )
     return ReferenceGrant(resource, sources, targets)
+
+
+def is_gateway_api(resource: Resource) -> bool:
+    return resource.api_version.partition("/")[0] == GATEWAY_GROUP
+
+
+def is_route(resource: Resource) -> bool:
+    return resource.kind in ROUTE_KINDS and is_gateway_api(resource)
 
 
 def is_gateway(resource: Resource) -> bool:

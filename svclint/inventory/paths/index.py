@@ -19,12 +19,12 @@ from svclint.inventory.paths.gateway import (
     Route,
     is_gateway,
     is_reference_grant,
+    is_route,
     read_gateway,
     read_grant,
     read_route,
 )
 from svclint.inventory.paths.policies import NetworkPolicy, read_policy
-from svclint.inventory.routing import is_route
 
 # The kinds whose objects the path model reads (besides Services, workloads and Ingresses, which the inventory
 # reads for itself).
