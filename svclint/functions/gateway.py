@@ -20,6 +20,7 @@ from svclint.inventory.paths.gateway import (
     parent_ref_at,
     read_route,
 )
+from svclint.inventory.paths.index import PathIndex
 
 _BACKEND_VARIABLES = frozenset({"service", "namespace", "port", "reason"})
 
@@ -213,10 +214,13 @@ class ParentRefListener(CheckFunction):
         "A route's parentRef to a Gateway of the run (group gateway.networking.k8s.io, kind Gateway, the "
         "defaults) finds a listener the route can attach to: the one `sectionName` names (and on `port`, when "
         "given), whose protocol carries the route's kind (HTTP and HTTPS: HTTPRoute and GRPCRoute; TLS: TLSRoute "
-        "and TCPRoute; TCP: TCPRoute; UDP: UDPRoute; `allowedRoutes.kinds` narrows that) and whose "
-        "`allowedRoutes.namespaces` admits the route's namespace (`Same`, the default: the Gateway's own). Silent "
-        "when the Gateway is not in the run, for implementation-specific protocols, for namespace selectors, and "
-        "for namespaces not written in the route's manifest."
+        "and TCPRoute; TCP: TCPRoute; UDP: UDPRoute; `allowedRoutes.kinds` narrows that), whose "
+        "`allowedRoutes.namespaces` admits the route's namespace (`Same`, the default: the Gateway's own; "
+        "`Selector`: matched against the labels of the run's Namespace object and `kubernetes.io/metadata.name`) "
+        "and whose `hostname` (HTTP, HTTPS, TLS) intersects one of the route's `hostnames` when both are given (a "
+        "leading `*.` matches one or more labels). Silent when the Gateway is not in the run, for "
+        "implementation-specific protocols, when a selector needs labels of a Namespace not in the run, for "
+        "hostnames that are not literal, and for namespaces not written in the route's manifest."
     )
     provides = frozenset({"gateway", "reason"})
     needs_inventory = True
@@ -227,7 +231,7 @@ class ParentRefListener(CheckFunction):
         if parent is None or not gateways:
             return
         namespace_known = context.inventory.namespace_known(context.resource)
-        reasons = [_no_listener(parent, gateway, namespace_known) for gateway in gateways]
+        reasons = [_no_listener(context.inventory.paths, parent, gateway, namespace_known) for gateway in gateways]
         if any(reason is None for reason in reasons):
             return  # a definition of the Gateway (an alternative overlay, say) takes the route
         gateway = gateways[0]
@@ -248,7 +252,7 @@ def _candidates(parent: ParentRef, gateway: Gateway) -> list[Listener]:
     ]
 
 
-def _no_listener(parent: ParentRef, gateway: Gateway, namespace_known: bool) -> str | None:
+def _no_listener(paths: PathIndex, parent: ParentRef, gateway: Gateway, namespace_known: bool) -> str | None:
     """Why no listener of the Gateway takes the route, or None when one may."""
     candidates = _candidates(parent, gateway)
     if not candidates:
@@ -262,19 +266,32 @@ def _no_listener(parent: ParentRef, gateway: Gateway, namespace_known: bool) -> 
             if part
         )
         return f"it has no listener {wanted}; its listeners are {named}"
-    kind, namespace = parent.route.kind, parent.route.namespace
+    route = paths.route_of(parent.route) or read_route(parent.route)
+    kind, namespace = route.kind, route.resource.namespace
     reasons: list[str] = []
     for listener in candidates:
         carries = listener.carries(kind)
-        admits = listener.admits_namespace(namespace) if namespace_known else None
-        if carries is not False and admits is not False:
+        admits = paths.listener_admits(listener, namespace) if namespace_known else None
+        hostnames = listener.takes_hostnames(kind, route.hostnames)
+        if carries is not False and admits is not False and hostnames is not False:
             return None
         if carries is False:
             what = ", ".join(sorted(listener.accepted_kinds() or ())) or "no route kind"
             reasons.append(f"listener {listener.name} ({listener.protocol}) takes {what}, not {kind}")
+        elif admits is False:
+            reasons.append(f"listener {listener.name} {_namespaces_admitted(listener)}, not {namespace}")
         else:
             reasons.append(
-                f"listener {listener.name} admits routes of namespace {listener.gateway.namespace} only "
-                f"(allowedRoutes.namespaces.from: Same), not {namespace}"
+                f"listener {listener.name} serves hostname {listener.hostname}, which none of the route's hostnames "
+                f"({', '.join(route.hostnames)}) matches"
             )
     return "; ".join(reasons)
+
+
+def _namespaces_admitted(listener: Listener) -> str:
+    if listener.namespaces_from == "Selector" and listener.namespace_selector is not None:
+        return (
+            "admits routes of namespaces labelled "
+            f"{listener.namespace_selector.describe()} only (allowedRoutes.namespaces.from: Selector)"
+        )
+    return f"admits routes of namespace {listener.gateway.namespace} only (allowedRoutes.namespaces.from: Same)"

@@ -31,12 +31,12 @@ BUILTIN_KINDS = frozenset(
 )  # fmt: skip
 
 # What the inventory reads: workloads (pod templates), Services, Ingresses, autoscalers, firewall resources,
-# for the path model NetworkPolicies and hand-written endpoints, and RBAC roles and bindings (which service
-# accounts run Ingress or Gateway controllers).
+# for the path model NetworkPolicies, Namespaces (their labels) and hand-written endpoints, and RBAC roles and
+# bindings (which service accounts run Ingress or Gateway controllers).
 INVENTORY_KINDS = frozenset(
     {
         "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
         "Service", "Ingress", "HorizontalPodAutoscaler", "ComputeFirewall", "NetworkPolicy", "EndpointSlice",
-        "Endpoints", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding",
+        "Endpoints", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace",
     }
 )  # fmt: skip

@@ -9,6 +9,8 @@ from typing import Any
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
+from svclint.inventory.paths.hostnames import intersects, is_hostname
+from svclint.inventory.paths.labels import LabelSelector
 
 GATEWAY_GROUP = "gateway.networking.k8s.io"
 ROUTE_KINDS = frozenset({"HTTPRoute", "GRPCRoute", "TLSRoute", "TCPRoute", "UDPRoute"})
@@ -24,6 +26,11 @@ PROTOCOL_ROUTE_KINDS: dict[str, frozenset[str]] = {
     "TCP": frozenset({"TCPRoute"}),
     "UDP": frozenset({"UDPRoute"}),
 }
+# The protocols whose listeners match a request's hostname (HTTP Host header, TLS SNI): Listener.Hostname "is
+# ignored for protocols that don't require hostname based matching" (TCP, UDP). And the route kinds that carry
+# `hostnames`.
+HOSTNAME_PROTOCOLS = frozenset({"HTTP", "HTTPS", "TLS"})
+HOSTNAME_ROUTE_KINDS = frozenset({"HTTPRoute", "GRPCRoute", "TLSRoute"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +42,8 @@ class Listener:
     port: int | None
     kinds: frozenset[str] | None  # allowedRoutes.kinds of this API group; None: decided by the protocol
     namespaces_from: str  # allowedRoutes.namespaces.from: Same (the default), All or Selector
+    namespace_selector: LabelSelector | None = None  # allowedRoutes.namespaces.selector, with from: Selector
+    hostname: str | None = None  # as written; None when absent (every hostname)
 
     @property
     def path(self) -> FieldPath:
@@ -56,12 +65,27 @@ class Listener:
 
     def admits_namespace(self, namespace: str) -> bool | None:
         """Whether routes of that namespace may attach; None when a namespace selector decides (labels of
-        Namespace objects, which the run may not hold)."""
+        Namespace objects: `PathIndex.listener_admits` reads those the run holds)."""
         if self.namespaces_from == "All":
             return True
         if self.namespaces_from == "Same":
             return namespace == self.gateway.namespace
         return None
+
+    def takes_hostnames(self, route_kind: str, hostnames: tuple[str, ...]) -> bool | None:
+        """Whether a route with these `hostnames` can attach here (Gateway API, HTTPRoute.Hostnames: "If both the
+        Listener and HTTPRoute have specified hostnames, and none match ... the HTTPRoute is not accepted"); None
+        when a hostname is not a literal one (a template placeholder)."""
+        if (
+            self.hostname is None
+            or not hostnames
+            or self.protocol not in HOSTNAME_PROTOCOLS
+            or route_kind not in HOSTNAME_ROUTE_KINDS
+        ):
+            return True
+        if not is_hostname(self.hostname) or not all(is_hostname(h) for h in hostnames):
+            return None
+        return any(intersects(self.hostname, h) for h in hostnames)
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +135,7 @@ class Route:
     resource: Resource
     parents: tuple[ParentRef, ...]
     backends: tuple[BackendRef, ...]
+    hostnames: tuple[str, ...] = ()  # spec.hostnames (HTTPRoute, GRPCRoute, TLSRoute); () when absent
 
     @property
     def kind(self) -> str:
@@ -160,7 +185,9 @@ def read_gateway(resource: Resource) -> Gateway:
         allowed = item.get("allowedRoutes")
         allowed = allowed if isinstance(allowed, dict) else {}
         namespaces = allowed.get("namespaces")
-        source = namespaces.get("from") if isinstance(namespaces, dict) else None
+        namespaces = namespaces if isinstance(namespaces, dict) else {}
+        source = namespaces.get("from")
+        hostname = item.get("hostname")
         found.append(
             Listener(
                 resource,
@@ -170,6 +197,8 @@ def read_gateway(resource: Resource) -> Gateway:
                 port if isinstance(port, int) and not isinstance(port, bool) else None,
                 _allowed_kinds(allowed.get("kinds")),
                 source if isinstance(source, str) else "Same",
+                LabelSelector.parse(namespaces.get("selector")) if source == "Selector" else None,
+                hostname if isinstance(hostname, str) and hostname else None,
             )
         )
     return Gateway(resource, tuple(found))
@@ -202,7 +231,9 @@ def read_route(resource: Resource) -> Route:
             backend = backend_ref_at(resource, ("spec", "rules", r, "backendRefs", b), item)
             if backend is not None:
                 backends.append(backend)
-    return Route(resource, tuple(parents), tuple(backends))
+    hostnames = resource.get(("spec", "hostnames"))
+    written = tuple(str(h) for h in hostnames if isinstance(h, str)) if isinstance(hostnames, list) else ()
+    return Route(resource, tuple(parents), tuple(backends), written)
 
 
 def parent_ref_at(route: Resource, path: FieldPath, item: Any) -> ParentRef | None:

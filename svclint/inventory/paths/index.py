@@ -14,6 +14,7 @@ from svclint.inventory.paths.endpoints import EndpointSet, read_endpoints, read_
 from svclint.inventory.paths.gateway import (
     BackendRef,
     Gateway,
+    Listener,
     ParentRef,
     ReferenceGrant,
     Route,
@@ -24,11 +25,15 @@ from svclint.inventory.paths.gateway import (
     read_grant,
     read_route,
 )
+from svclint.inventory.paths.labels import LabelSelector
 from svclint.inventory.paths.policies import NetworkPolicy, read_policy
 
 # The kinds whose objects the path model reads (besides Services, workloads and Ingresses, which the inventory
 # reads for itself).
-PATH_KINDS = frozenset({"Gateway", "ReferenceGrant", "NetworkPolicy", "EndpointSlice", "Endpoints"})
+PATH_KINDS = frozenset({"Gateway", "ReferenceGrant", "NetworkPolicy", "EndpointSlice", "Endpoints", "Namespace"})
+# The API server labels every namespace with its own name (Kubernetes 1.22+): selectors may use it even when the
+# Namespace object is not in view.
+NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
 @dataclass(slots=True)
@@ -41,6 +46,8 @@ class PathIndex:
     # EndpointSlices and v1 Endpoints subsets by (namespace, Service name).
     slices: dict[tuple[str, str | None], list[EndpointSet]] = field(default_factory=lambda: defaultdict(list))
     endpoints: dict[tuple[str, str], list[EndpointSet]] = field(default_factory=lambda: defaultdict(list))
+    # The labels of each Namespace object of the run, by name (one entry per definition).
+    namespace_labels: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     _routes_of: dict[int, Route] = field(default_factory=dict, repr=False)  # by id() of the route's Resource
     _backends_to: dict[tuple[str, str], list[BackendRef]] = field(default_factory=lambda: defaultdict(list))
 
@@ -65,6 +72,10 @@ class PathIndex:
             self.slices[(resource.namespace, found.service)].append(found)
         elif kind == "Endpoints" and resource.api_version == "v1":
             self.endpoints[(resource.namespace, resource.name)].extend(read_endpoints(resource))
+        elif kind == "Namespace" and resource.api_version == "v1":
+            metadata = resource.data.get("metadata")
+            labels = metadata.get("labels") if isinstance(metadata, dict) else None
+            self.namespace_labels[resource.name].append(labels if isinstance(labels, dict) else {})
         else:
             return False
         return True
@@ -100,6 +111,29 @@ class PathIndex:
 
     def has_grants(self, namespace: str) -> bool:
         return bool(self.grants.get(namespace))
+
+    def listener_admits(self, listener: Listener, namespace: str) -> bool | None:
+        """Whether the listener's allowedRoutes.namespaces admits routes of the namespace; a selector is matched
+        against the Namespace objects of the run (None when what decides is not in view)."""
+        if listener.namespaces_from == "Selector":
+            return (
+                None
+                if listener.namespace_selector is None
+                else self.namespace_selected(listener.namespace_selector, namespace)
+            )
+        return listener.admits_namespace(namespace)
+
+    # --- Namespaces ----------------------------------------------------------------------------------------
+
+    def namespace_selected(self, selector: LabelSelector, namespace: str) -> bool | None:
+        """Whether a namespace selector selects the namespace: by the labels of its Namespace objects in the run,
+        else by the one label every namespace has (its name); None when labels out of view would decide."""
+        definitions = self.namespace_labels.get(namespace)
+        own = {NAMESPACE_NAME_LABEL: namespace}
+        if not definitions:
+            return selector.matches(own, complete=False)
+        results = {selector.matches({**labels, **own}) for labels in definitions}
+        return True if True in results else (None if None in results else False)
 
     # --- NetworkPolicies -----------------------------------------------------------------------------------
 

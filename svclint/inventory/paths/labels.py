@@ -45,14 +45,17 @@ class LabelSelector:
     def selects_everything(self) -> bool:
         return self.understood and not self.match_labels and not self.expressions
 
-    def matches(self, labels: Mapping[str, Any]) -> bool | None:
-        """Whether the labels satisfy the selector; None when the selector could not be read."""
+    def matches(self, labels: Mapping[str, Any], complete: bool = True) -> bool | None:
+        """Whether the labels satisfy the selector; None when the selector could not be read, or when the labels
+        are not `complete` (only some of the object's labels are known) and a missing key would decide."""
         if not self.understood:
             return None
-        for key, value in self.match_labels:
-            if key not in labels or label_text(labels[key]) != value:
-                return False
-        for key, operator, values in self.expressions:
+        unknown = False
+        requirements = [(key, "In", frozenset({value})) for key, value in self.match_labels]
+        for key, operator, values in (*requirements, *self.expressions):
+            if key not in labels and not complete:
+                unknown = True
+                continue
             present = key in labels
             if operator == "Exists" and not present:
                 return False
@@ -62,7 +65,7 @@ class LabelSelector:
                 return False
             if operator == "NotIn" and present and label_text(labels[key]) in values:
                 return False
-        return True
+        return None if unknown else True
 
     def describe(self) -> str:
         parts = [f"{key}={value}" for key, value in self.match_labels]
