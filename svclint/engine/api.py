@@ -96,6 +96,11 @@ class CheckFunction:
     accepts_missing: ClassVar[bool] = False  # called for fields that are absent (MISSING)
     needs_inventory: ClassVar[bool] = False
     needs_firewall: ClassVar[bool] = False  # reads inventory.firewall, which is built only for such functions
+    # Reads of the object it checks only what the run keeps of every object for the inventory: apiVersion, kind
+    # and metadata name, namespace and labels, and of workloads the replica count, serviceName and the pod
+    # template's labels and containers' names, images and ports. The run then keeps that compact copy of the
+    # objects its rules check instead of the whole objects.
+    reads_projection: ClassVar[bool] = False
 
     def prepare(self, options: dict[str, Any]) -> Any:
         """Turn validated options into whatever `check` wants (compiled patterns, sets). Called once per run."""

@@ -29,6 +29,7 @@ class GoverningService(CheckFunction):
     }
     provides = frozenset({"reason"})
     needs_inventory = True
+    reads_projection = True  # spec.serviceName and the pod template's labels
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         name = target.value

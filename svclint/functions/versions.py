@@ -190,6 +190,7 @@ class ServedInKubeVersion(CheckFunction):
     options_schema = TABLE_OPTIONS
     provides = frozenset({"reason", "kubeVersion", "replacement"})
     needs_inventory = True
+    reads_projection = True  # the apiVersion, and the identity of the object
 
     def prepare(self, options: dict[str, Any]) -> Any:
         return tuple(

@@ -69,6 +69,9 @@ class FileJob:
     params: Mapping[str, Any] = field(default_factory=dict)
     # Kinds the cross-resource rules check, kept whole rather than projected; None: every kind.
     whole_kinds: frozenset[str] | None = WHOLE_KINDS
+    # Kinds that cross-resource rules check in their compact copies: kept at least with their identity (None:
+    # every kind).
+    projected_kinds: frozenset[str] | None = frozenset()
     # Keep the objects' spans rather than reading them again when asked: a report that locates every hop of
     # every path would read most files twice.
     keep_spans: bool = False
@@ -92,7 +95,7 @@ def process(
     for resource in loaded.resources:
         prepared = reuse.prepared(resource) if reuse is not None else None
         if prepared is None:
-            prepared = _prepare(resource, reported, is_patch, engine, origin_kept, job.whole_kinds)
+            prepared = _prepare(resource, reported, is_patch, engine, origin_kept, job)
             if reuse is not None:
                 reuse.keep(resource, prepared)
         elif prepared.kept is not None and prepared.kept.document.origin is not None:
@@ -123,7 +126,7 @@ def _prepare(
     is_patch: bool,
     engine: Engine | None,
     origin: FileOrigin | None,
-    whole_kinds: frozenset[str] | None,
+    job: FileJob,
 ) -> Prepared:
     """Fill in placeholders' defaults, mark patches, run the per-object rules, keep a compact copy."""
     resource.reported = reported
@@ -143,7 +146,8 @@ def _prepare(
         findings = engine.check(resource)
         if placeholders is not None:
             findings = without_hidden(findings, placeholders)
-    return Prepared(placeholders, note, fragment, tuple(findings), compact(resource, origin, whole_kinds))
+    kept = compact(resource, origin, job.whole_kinds, job.projected_kinds)
+    return Prepared(placeholders, note, fragment, tuple(findings), kept)
 
 
 def _load(
@@ -238,7 +242,10 @@ def _interned(value: Any) -> Any:
 
 
 def compact(
-    resource: Resource, origin: FileOrigin | None = None, whole_kinds: frozenset[str] | None = WHOLE_KINDS
+    resource: Resource,
+    origin: FileOrigin | None = None,
+    whole_kinds: frozenset[str] | None = WHOLE_KINDS,
+    projected_kinds: frozenset[str] | None = frozenset(),
 ) -> Resource | None:
     """The resource as the inventory and the cross-resource rules need it, or None when they do not. With an
     origin, the copy lets go of its spans and reads them again from the file if a finding needs them."""
@@ -255,6 +262,8 @@ def compact(
         view = _pick(resource.data, ("rules", "roleRef", "subjects"))
         return _projected(resource, {**_identity(resource.data), **view}, origin)
     if "/" in resource.api_version:  # custom resources: operators' objects explain selectors by name and labels
+        return _projected(resource, _identity(resource.data), origin)
+    if projected_kinds is None or kind in projected_kinds:
         return _projected(resource, _identity(resource.data), origin)
     return None
 
@@ -297,7 +306,7 @@ def _workload_view(data: dict[str, Any]) -> dict[str, Any]:
     spec = data.get("spec")
     if not isinstance(spec, dict):
         return view if "spec" not in data else {**view, "spec": spec}
-    spec_view = _pick(spec, ("replicas", "parallelism"))
+    spec_view = _pick(spec, ("replicas", "parallelism", "serviceName"))
     if "template" in spec:
         spec_view["template"] = _template_view(spec["template"])
     job = spec.get("jobTemplate")

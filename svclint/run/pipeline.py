@@ -164,11 +164,18 @@ def lint(settings: LintSettings, rules: Sequence[Rule] | None = None, progress: 
     context = [s for s in context_sources if source_key(s) not in reported_keys]
     skipped = skip_kinds(selected) - settings.report_kinds
     options = LoadOptions(skip_kinds=skipped, max_file_bytes=settings.max_file_bytes)
-    whole_kinds = _whole_kinds(cross)
+    cross_rules = [active.rule for active in cross]
+    whole_kinds = kept_whole(cross_rules)
     if whole_kinds is not None:
         whole_kinds |= settings.report_kinds
     job = FileJob(
-        local, by_name, options, params=variables, whole_kinds=whole_kinds, keep_spans=bool(settings.report_kinds)
+        local,
+        by_name,
+        options,
+        params=variables,
+        whole_kinds=whole_kinds,
+        projected_kinds=kept_compact(cross_rules),
+        keep_spans=bool(settings.report_kinds),
     )
     work = [*((s, True) for s in reported), *((s, False) for s in context)]
     results = run_files(work, job, settings.jobs, progress)
@@ -258,13 +265,28 @@ def _nothing_to_check(settings: LintSettings) -> str:
     return "no files checked"
 
 
-def _whole_kinds(cross: Sequence[ActiveRule]) -> frozenset[str] | None:
-    """Objects the cross-resource rules check are kept whole; the others only as the inventory needs them."""
+def kept_whole(cross: Sequence[Rule]) -> frozenset[str] | None:
+    """The kinds of objects kept whole for the cross-resource rules (None: every kind): those the rules check,
+    unless their function reads no more than the compact copy the inventory needs (`reads_projection`)."""
     kinds = set(WHOLE_KINDS)
-    for active in cross:
-        if active.rule.kinds is None:
+    for rule in cross:
+        if rule.function is not None and rule.function.reads_projection:
+            continue
+        if rule.kinds is None:
             return None
-        kinds |= active.rule.kinds
+        kinds |= rule.kinds
+    return frozenset(kinds)
+
+
+def kept_compact(cross: Sequence[Rule]) -> frozenset[str] | None:
+    """The kinds that rules reading compact copies check (None: every kind): each of their objects is kept,
+    compact, at least."""
+    kinds: set[str] = set()
+    for rule in cross:
+        if rule.function is not None and rule.function.reads_projection:
+            if rule.kinds is None:
+                return None
+            kinds |= rule.kinds
     return frozenset(kinds)
 
 
