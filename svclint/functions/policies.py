@@ -6,8 +6,9 @@ from collections.abc import Iterable
 from typing import Any
 
 from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
-from svclint.inventory.index import nearest_scope
-from svclint.inventory.walk import outside_verdict
+from svclint.inventory.controller_sources import controller_sources
+from svclint.inventory.index import PodTemplate, nearest_scope
+from svclint.inventory.walk import controller_verdict, entry_points, outside_verdict
 
 # Where the traffic of an external client comes from when it reaches the pod (kube-proxy): with `Local` the
 # client's own address is kept; with `Cluster` the node that received it masquerades it.
@@ -18,6 +19,21 @@ _SOURCES = {
         "covers the nodes"
     ),
 }
+
+
+def _backend(target: Target, context: CheckContext) -> tuple[dict[str, Any], list[PodTemplate], Any, str] | None:
+    """For a Service port: the port, the pod templates the Service's author meant, its target and protocol."""
+    port = target.value
+    service = context.resource
+    selector = service.get(("spec", "selector"))
+    if not isinstance(port, dict) or not isinstance(selector, dict) or not selector:
+        return None
+    matched = nearest_scope(
+        context.inventory.matching_templates(service.namespace, selector, near=service.path), service.path
+    )
+    wanted = port.get("targetPort")
+    wanted = port.get("port") if wanted in (None, 0, "") else wanted
+    return port, matched, wanted, str(port.get("protocol") or "TCP")
 
 
 @register
@@ -35,18 +51,11 @@ class PolicyAdmitsClients(CheckFunction):
     needs_inventory = True
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        port = target.value
-        service = context.resource
-        selector = service.get(("spec", "selector"))
-        if not isinstance(port, dict) or not isinstance(selector, dict) or not selector:
+        backend = _backend(target, context)
+        if backend is None:
             return
-        inventory = context.inventory
-        matched = nearest_scope(
-            inventory.matching_templates(service.namespace, selector, near=service.path), service.path
-        )
-        wanted = port.get("targetPort")
-        wanted = port.get("port") if wanted in (None, 0, "") else wanted
-        protocol = port.get("protocol") or "TCP"
+        port, matched, wanted, protocol = backend
+        inventory, service = context.inventory, context.resource
         blocked: list[str] = []
         related: list[Related] = []
         for template in matched:
@@ -66,3 +75,62 @@ class PolicyAdmitsClients(CheckFunction):
         reason = f"{'; '.join(blocked[:3])}: no ingress rule admits them, and {source} or an empty `from` is needed"
         path = (*target.path, "targetPort") if "targetPort" in port else (*target.path, "port")
         yield Violation(path=path, variables={"reason": reason, "target": wanted}, related=tuple(related[:10]))
+
+
+@register
+class PolicyAdmitsControllers(CheckFunction):
+    name = "policyAdmitsControllers"
+    description = (
+        "For a port of a Service that an Ingress or a Gateway API route of the run sends traffic to, the "
+        "NetworkPolicies that isolate the selected pods for ingress admit the pods that traffic comes from: the "
+        "Ingress or Gateway controller's pods in view (pod templates of the entry point's project whose service "
+        "account the run's RBAC lets watch Ingresses, or Gateways and routes; for a route also the proxies a "
+        "Gateway implementation may run in the Gateway's namespace) on the target port. A peer matches them by "
+        "podSelector (the policy's own namespace), namespaceSelector (the labels of the run's Namespace objects "
+        "and `kubernetes.io/metadata.name`) or both in one peer; a rule without `from` admits every source. Silent "
+        "when no controller is in view, when no policy isolates the pods, and when a selector, a named port, a "
+        "Namespace's labels, an ipBlock or a host-network controller would decide."
+    )
+    provides = frozenset({"reason", "target", "entry"})
+    needs_inventory = True
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        inventory, service = context.inventory, context.resource
+        entries = [e for e in entry_points(inventory, service, int(target.path[-1])) if e.kind in ("Ingress", "Route")]
+        backend = _backend(target, context) if entries else None
+        if backend is None:
+            return
+        port, matched, wanted, protocol = backend
+        for entry in entries:
+            sources = controller_sources(inventory, entry.resource)
+            blocked = [
+                (template, policies)
+                for template in matched
+                for policies, verdict in [controller_verdict(inventory, template, wanted, protocol, sources)]
+                if verdict is False
+            ]
+            if not blocked:
+                continue
+            template, policies = blocked[0]
+            names = ", ".join(p.resource.name for p in policies)
+            senders = ", ".join(source.describe() for source in sources[:3])
+            what = f"{entry.resource.kind} {entry.resource.namespace}/{entry.resource.name}"
+            reason = (
+                f"its traffic comes from {senders}, and no ingress rule of the policies isolating "
+                f"{template.describe()} ({names}) admits them"
+            )
+            related = [Related(entry.resource, entry.path, f"backend of {what}")]
+            related.extend(
+                Related(p.resource, ("spec", "podSelector"), f"NetworkPolicy {p.resource.namespace}/{p.resource.name}")
+                for p in policies[:3]
+            )
+            related.extend(
+                Related(s.template.resource, s.template.labels_path, f"controller {s.template.describe()}")
+                for s in sources[:3]
+                if s.template is not None
+            )
+            path = (*target.path, "targetPort") if "targetPort" in port else (*target.path, "port")
+            yield Violation(
+                path=path, variables={"reason": reason, "target": wanted, "entry": what}, related=tuple(related)
+            )
+            return

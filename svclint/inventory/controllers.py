@@ -14,16 +14,16 @@ from svclint.input.document import Resource
 
 RBAC_KINDS = frozenset({"Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding"})
 # (API group, resource) of the objects an entry-point controller implements.
-ROUTING_RESOURCES = frozenset(
+INGRESS_RESOURCES = frozenset({("networking.k8s.io", "ingresses"), ("extensions", "ingresses")})
+GATEWAY_RESOURCES = frozenset(
     {
-        ("networking.k8s.io", "ingresses"),
-        ("extensions", "ingresses"),
         ("gateway.networking.k8s.io", "gateways"),
         ("gateway.networking.k8s.io", "httproutes"),
         ("gateway.networking.k8s.io", "tlsroutes"),
         ("gateway.networking.k8s.io", "tcproutes"),
     }
 )
+ROUTING_RESOURCES = INGRESS_RESOURCES | GATEWAY_RESOURCES
 _WATCHING = frozenset({"watch", "list", "*"})
 
 
@@ -31,14 +31,17 @@ def is_rbac(resource: Resource) -> bool:
     return resource.kind in RBAC_KINDS and resource.api_version.startswith("rbac.authorization.k8s.io/")
 
 
-def routing_controller_accounts(objects: Iterable[Resource]) -> frozenset[tuple[str, str]]:
-    """(namespace, service account) pairs bound to a role that lists or watches Ingresses, Gateways or routes."""
+def routing_controller_accounts(
+    objects: Iterable[Resource], resources: frozenset[tuple[str, str]] = ROUTING_RESOURCES
+) -> frozenset[tuple[str, str]]:
+    """(namespace, service account) pairs bound to a role that lists or watches some of the `resources` (by
+    default Ingresses, Gateways and routes)."""
     granting: set[tuple[str, str, str]] = set()  # (kind, namespace or "", name) of roles that grant it
     bindings: list[Resource] = []
     for resource in objects:
         if resource.kind in ("RoleBinding", "ClusterRoleBinding"):
             bindings.append(resource)
-        elif _grants_watching_routes(resource.data.get("rules")):
+        elif _grants_watching(resource.data.get("rules"), resources):
             namespace = resource.namespace if resource.kind == "Role" else ""
             granting.add((resource.kind, namespace, resource.name))
     accounts: set[tuple[str, str]] = set()
@@ -59,7 +62,7 @@ def routing_controller_accounts(objects: Iterable[Resource]) -> frozenset[tuple[
     return frozenset(accounts)
 
 
-def _grants_watching_routes(rules: Any) -> bool:
+def _grants_watching(rules: Any, watched: frozenset[tuple[str, str]]) -> bool:
     for rule in rules if isinstance(rules, list) else ():
         if not isinstance(rule, dict):
             continue
@@ -67,7 +70,7 @@ def _grants_watching_routes(rules: Any) -> bool:
         if not verbs & _WATCHING:
             continue
         # Named explicitly: a wildcard role (an operator's, an admin's) says nothing about routing.
-        if any(group in groups and resource in resources for group, resource in ROUTING_RESOURCES):
+        if any(group in groups and resource in resources for group, resource in watched):
             return True
     return False
 

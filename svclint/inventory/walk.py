@@ -12,6 +12,7 @@ from typing import Any
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
+from svclint.inventory.controller_sources import TrafficSource
 from svclint.inventory.index import ContainerPort, Inventory, PodTemplate, nearest_scope
 from svclint.inventory.paths.endpoints import EndpointSet
 from svclint.inventory.paths.gateway import Listener
@@ -120,6 +121,45 @@ def outside_verdict(
     if admitting is not None:
         return tuple(isolating), admitting
     return tuple(isolating), None if None in verdicts else False
+
+
+def controller_verdict(
+    inventory: Inventory, template: PodTemplate, target: Any, protocol: str, sources: tuple[TrafficSource, ...]
+) -> tuple[tuple[NetworkPolicy, ...], IngressRule | bool | None]:
+    """The policies isolating the template's pods for ingress, and whether they admit the pods an Ingress or a
+    Gateway route sends its traffic from (`controller_sources`) to the target port: the admitting rule, True when
+    no policy isolates the pods, False when no rule admits any of the sources, None when that is not known (no
+    source in view, or a selector, a named port, a Namespace's labels or an ipBlock would decide)."""
+    isolating = inventory.paths.isolating(template.resource.namespace, template.labels)
+    if isolating is None or not sources:
+        return (), None
+    if not isolating:
+        return (), True
+    port, number = pod_port(template, target, protocol)
+    name = port.name if port is not None else (target if isinstance(target, str) and not target.isdigit() else None)
+    unknown = False
+    for source in sources:
+        if source.host_network:
+            unknown = True  # what a peer matches of a host-network pod is up to the network plugin
+            continue
+        for policy in isolating:
+            verdict = policy.pod_admission(
+                number, name, protocol, (source.namespace, source.labels), inventory.paths.namespace_selected
+            )
+            if isinstance(verdict, IngressRule):
+                return tuple(isolating), verdict
+            unknown = unknown or verdict is None
+    return tuple(isolating), None if unknown else False
+
+
+def entry_points(inventory: Inventory, service: Resource, index: int) -> list[EntryPoint]:
+    """The entry points of one port of the Service (spec.ports[index])."""
+    spec = service.data.get("spec")
+    ports = spec.get("ports") if isinstance(spec, dict) else None
+    if not isinstance(ports, list) or not 0 <= index < len(ports) or not isinstance(ports[index], dict):
+        return []
+    assert isinstance(spec, dict)
+    return _entries(inventory, service, spec, index, ports[index])
 
 
 def _pod_hop(inventory: Inventory, template: PodTemplate, target: Any, protocol: str) -> PodHop:

@@ -3,13 +3,16 @@ and which ingress rules admit traffic from where, on which ports."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
 from svclint.inventory.paths.labels import LabelSelector
+
+# Whether a namespace selector selects a namespace (by the labels of the Namespace objects in view).
+NamespaceMatcher = Callable[[LabelSelector, str], "bool | None"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -18,6 +21,26 @@ class PolicyPeer:
     ip_block: str | None  # ipBlock.cidr
     pods: LabelSelector | None
     namespaces: LabelSelector | None
+
+    def admits_pods(
+        self, namespace: str, labels: Mapping[str, Any] | None, own_namespace: str, selected: NamespaceMatcher
+    ) -> bool | None:
+        """Whether this peer matches pods of `namespace` with `labels` (None: labels not known). NetworkPolicyPeer:
+        a podSelector alone selects pods of the policy's own namespace, a namespaceSelector alone every pod of
+        the namespaces it selects, both together the pods matching one in the namespaces matching the other. An
+        ipBlock decides by address, which depends on the pod network: not known."""
+        if self.ip_block is not None or (self.pods is None and self.namespaces is None):
+            return None
+        in_namespace = namespace == own_namespace if self.namespaces is None else selected(self.namespaces, namespace)
+        if in_namespace is False:
+            return False
+        if self.pods is None or self.pods.selects_everything:
+            in_pods: bool | None = True
+        else:
+            in_pods = None if labels is None else self.pods.matches(labels)
+        if in_pods is False:
+            return False
+        return True if in_namespace and in_pods else None
 
     @property
     def outside_cluster(self) -> bool:
@@ -62,6 +85,15 @@ class IngressRule:
     def admits_outside(self) -> bool:
         return self.peers is None or any(peer.outside_cluster for peer in self.peers)
 
+    def admits_pods(
+        self, namespace: str, labels: Mapping[str, Any] | None, own_namespace: str, selected: NamespaceMatcher
+    ) -> bool | None:
+        """Whether some peer (or the absence of `from`: every source) matches the pods."""
+        if self.peers is None:
+            return True
+        results = {peer.admits_pods(namespace, labels, own_namespace, selected) for peer in self.peers}
+        return True if True in results else (None if None in results else False)
+
 
 @dataclass(frozen=True, slots=True)
 class NetworkPolicy:
@@ -82,6 +114,28 @@ class NetworkPolicy:
             if covered is False or not rule.admits_outside():
                 continue
             if covered is None:
+                unknown = True
+                continue
+            return rule
+        return None if unknown else False
+
+    def pod_admission(
+        self,
+        number: int | None,
+        name: str | None,
+        protocol: str,
+        source: tuple[str, Mapping[str, Any] | None],
+        selected: NamespaceMatcher,
+    ) -> IngressRule | bool | None:
+        """The ingress rule that admits pods of the `source` (namespace, labels or None) to the port; False when
+        no rule does; None when one might (a named port, a namespace's labels or an ipBlock decides)."""
+        unknown = False
+        for rule in self.ingress:
+            covered = rule.covers_port(number, name, protocol)
+            admitted = rule.admits_pods(source[0], source[1], self.resource.namespace, selected)
+            if covered is False or admitted is False:
+                continue
+            if covered is None or admitted is None:
                 unknown = True
                 continue
             return rule
