@@ -21,7 +21,7 @@ from svclint.k8s.versions import NEWEST, OLDEST, version_text
 if TYPE_CHECKING:
     from svclint.reporters import Report
     from svclint.reporters.progress import ProgressLine
-    from svclint.run.pipeline import LintSettings
+    from svclint.run.settings import LintSettings
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
@@ -275,8 +275,9 @@ def lint(**options: Any) -> None:
     from svclint.run.config import ConfigFileError
     from svclint.run.options import CommandLine, check_rule_names, resolve
     from svclint.run.parallel import WorkerLost
-    from svclint.run.pipeline import ConfigError, load_all_rules
     from svclint.run.pipeline import lint as run_lint
+    from svclint.run.rules import load_all_rules
+    from svclint.run.settings import ConfigError
 
     force = options.pop("force")
     fixing = _FixMode(options.pop("fix_files"), options.pop("show_diff"), options.pop("unsafe_fixes"))

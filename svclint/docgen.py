@@ -154,7 +154,8 @@ def functions_page() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from svclint.run.pipeline import LintSettings, load_all_rules
+    from svclint.run.rules import load_all_rules
+    from svclint.run.settings import LintSettings
 
     args = sys.argv[1:] if argv is None else argv
     from svclint.engine.bundle import build_bundle

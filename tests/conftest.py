@@ -12,7 +12,9 @@ import pytest
 from svclint.core.model import Finding
 from svclint.engine.params import parse_port_range
 from svclint.engine.ruleset import Rule
-from svclint.run.pipeline import LintSettings, RunResult, lint, load_all_rules
+from svclint.run.pipeline import RunResult, lint
+from svclint.run.rules import load_all_rules
+from svclint.run.settings import LintSettings
 
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"

@@ -112,7 +112,9 @@ def _run_and_build(options: dict[str, Any], progress: Progress | None) -> tuple[
     from svclint.run.config import ConfigFileError
     from svclint.run.options import CommandLine, check_rule_names, resolve
     from svclint.run.parallel import WorkerLost
-    from svclint.run.pipeline import ConfigError, lint, load_all_rules
+    from svclint.run.pipeline import lint
+    from svclint.run.rules import load_all_rules
+    from svclint.run.settings import ConfigError
 
     try:
         resolved = resolve(CommandLine(**options), Path.cwd())

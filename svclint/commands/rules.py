@@ -88,7 +88,7 @@ def configured_rules(
     """Every loaded rule with its state under the configuration and flags; exits 2 on a configuration error."""
     from svclint.engine.ruleset import RuleError
     from svclint.run.config import ConfigFileError
-    from svclint.run.pipeline import ConfigError
+    from svclint.run.settings import ConfigError
 
     try:
         return _statuses(rule_dirs, enable, disable, config, no_config)
@@ -102,7 +102,7 @@ def _statuses(
     rule_dirs: Sequence[Path], enable: Sequence[str], disable: Sequence[str], config: Path | None, no_config: bool
 ) -> list[RuleStatus]:
     from svclint.run.options import CommandLine, check_rule_names, resolve
-    from svclint.run.pipeline import load_all_rules, select_rules
+    from svclint.run.rules import load_all_rules, select_rules
 
     command_line = CommandLine(
         paths=(),

@@ -84,7 +84,8 @@ def marked_lines(example: dict[str, Any], content: str | bytes) -> tuple[int, ..
 def run_example(rule: Rule, rules: Sequence[Rule], kind: str, number: int, workdir: Path) -> ExampleRun:
     """Lint example `number` (1-based) of `kind` in `workdir`, with `rule` turned on and its own settings."""
     from svclint.run.config import settings_from_mapping
-    from svclint.run.pipeline import LintSettings, lint
+    from svclint.run.pipeline import lint
+    from svclint.run.settings import LintSettings
 
     example, content = example_content(rule.examples[kind][number - 1])
     target = workdir / "example" / example.get("filename", "manifest.yaml")

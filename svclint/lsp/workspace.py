@@ -32,8 +32,9 @@ from svclint.lsp.templates import TemplateCopies
 from svclint.run.filework import FileJob, FileResult, process
 from svclint.run.options import CommandLine, resolve
 from svclint.run.parallel import run_files
-from svclint.run.pipeline import LintSettings, load_all_rules, select_rules, skip_kinds
 from svclint.run.reuse import FileReuse
+from svclint.run.rules import load_all_rules, select_rules, skip_kinds
+from svclint.run.settings import LintSettings
 
 
 @dataclass

@@ -18,7 +18,7 @@ from svclint.run.config import (
     load_config,
     settings_from_mapping,
 )
-from svclint.run.pipeline import ConfigError, LintSettings
+from svclint.run.settings import ConfigError, LintSettings
 
 
 @dataclass

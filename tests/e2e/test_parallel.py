@@ -13,7 +13,8 @@ import pytest
 import svclint.run.pipeline
 from conftest import REPO
 from svclint.core.model import Finding
-from svclint.run.pipeline import LintSettings, lint
+from svclint.run.pipeline import lint
+from svclint.run.settings import LintSettings
 
 DATA = REPO / "tests" / "data" / "crossref"
 
@@ -106,7 +107,8 @@ def test_a_killed_worker_ends_the_run_with_exit_2_instead_of_hanging(tmp_path: P
 _WAITING_WORKER = """
 import os, sys, time
 import svclint.run.parallel
-from svclint.run.pipeline import LintSettings, lint
+from svclint.run.settings import LintSettings
+from svclint.run.pipeline import lint
 
 real = svclint.run.parallel.process
 marker = os.path.abspath("seen")

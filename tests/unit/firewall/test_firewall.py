@@ -16,7 +16,8 @@ from svclint.firewall.model import AddressSet, FirewallModel, FirewallRule, Perm
 from svclint.firewall.settings import FirewallSettings
 from svclint.firewall.sources import FirewallFileError, load_export
 from svclint.run.config import firewall_settings
-from svclint.run.pipeline import LintSettings, lint
+from svclint.run.pipeline import lint
+from svclint.run.settings import LintSettings
 
 DATA = REPO / "tests" / "data" / "firewall"
 LINES = {port: 12 + 12 * index for index, port in enumerate([30100, 30101, 30102, 30104, 30105, 30106, 30107,

@@ -120,7 +120,9 @@ def test_fix_usage_errors(workdir: Path, args: tuple[str, ...], message: str) ->
 
 
 def _findings(path: Path, raw: bytes) -> list[Finding]:
-    from svclint.run.pipeline import LintSettings, lint, load_all_rules
+    from svclint.run.pipeline import lint
+    from svclint.run.rules import load_all_rules
+    from svclint.run.settings import LintSettings
 
     path.write_bytes(raw)
     settings = LintSettings(paths=[str(path)], use_cache=False, jobs=1)

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import REPO, run_files
 from svclint.core.model import Finding
-from svclint.run.pipeline import LintSettings, lint
+from svclint.run.pipeline import lint
+from svclint.run.settings import LintSettings
 
 DATA = REPO / "tests" / "data" / "crossref"
 

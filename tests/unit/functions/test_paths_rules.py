@@ -11,7 +11,8 @@ import pytest
 
 from conftest import REPO, SHARED, by_rule, run_files
 from svclint.core.model import Finding
-from svclint.run.pipeline import LintSettings, lint
+from svclint.run.pipeline import lint
+from svclint.run.settings import LintSettings
 
 DATA = REPO / "tests" / "data" / "paths"
 PATH_RULES = {f"SVC{n}" for n in (*range(170, 174), *range(220, 232))}

@@ -22,7 +22,7 @@ from svclint.input.parsing.chunks import Chunk, split_documents
 from svclint.input.parsing.decode import Decoded, decode
 from svclint.input.parsing.fallback import PureComposer
 from svclint.input.parsing.loader import LoadOptions, _Composer, load_bytes
-from svclint.run.pipeline import skip_kinds
+from svclint.run.rules import skip_kinds
 
 PROJECTS = sorted(p for folder in ("corpus", "realworld") for p in (SHARED / folder).iterdir() if p.is_dir())
 

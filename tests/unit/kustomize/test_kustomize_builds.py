@@ -20,7 +20,8 @@ from svclint.core.model import Finding, Span
 from svclint.input.parsing.loader import LoadOptions, load_bytes
 from svclint.kustomize.objects import BuiltObject
 from svclint.kustomize.stage import KustomizeView, build_view
-from svclint.run.pipeline import LintSettings, lint
+from svclint.run.pipeline import lint
+from svclint.run.settings import LintSettings
 
 TREE = REPO / "docs" / "examples" / "kustomize"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import builtin_rules, by_rule, places, run_files
 from svclint.input.parsing.loader import LoadOptions, load_bytes
 from svclint.run.filework import compact
-from svclint.run.pipeline import kept_compact, kept_whole
+from svclint.run.rules import kept_compact, kept_whole
 
 STATEFULSET = """\
 apiVersion: apps/v1
