@@ -7,20 +7,22 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-import svclint.run.pipeline
 from conftest import REPO
 from svclint.core.model import Finding
-from svclint.run.pipeline import lint
+from svclint.inventory.index import Inventory, build_inventory
+from svclint.run.pipeline import DEFAULT_COLLABORATORS, Collaborators, lint
 from svclint.run.settings import LintSettings
 
 DATA = REPO / "tests" / "data" / "crossref"
 
 
-def _lint(root: Path, jobs: int) -> list[Finding]:
-    return lint(LintSettings(paths=[str(root)], jobs=jobs, enable=("SVC205",), use_cache=False)).findings
+def _lint(root: Path, jobs: int, collaborators: Collaborators = DEFAULT_COLLABORATORS) -> list[Finding]:
+    settings = LintSettings(paths=[str(root)], jobs=jobs, enable=("SVC205",), use_cache=False)
+    return lint(settings, collaborators=collaborators).findings
 
 
 @pytest.fixture
@@ -40,9 +42,7 @@ def test_a_pool_reports_exactly_what_one_process_reports(copies: Path) -> None:
     assert pooled == single  # findings, positions, related locations, messages, in order
 
 
-def test_a_file_changed_during_the_run_falls_back_to_the_objects_line(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_file_changed_during_the_run_falls_back_to_the_objects_line(tmp_path: Path) -> None:
     """Cross-resource findings read their spans again from the file; if it changed since it was linted, they
     point at the first line of the object rather than at a place that now holds something else."""
     shutil.copytree(DATA, tmp_path / "repo")
@@ -50,14 +50,14 @@ def test_a_file_changed_during_the_run_falls_back_to_the_objects_line(
     expected = [f for f in _lint(tmp_path / "repo", jobs=1) if f.rule_id == "SVC202"]
     assert [f.location.span.start_line for f in expected] == [22, 33, 44]
 
-    from svclint.inventory.index import build_inventory
-
-    def edit_then_build(*args: object, **kwargs: object) -> object:
+    def edit_then_build(*args: Any, **kwargs: Any) -> Inventory:
         services.write_text("# edited\n" + services.read_text())
-        return build_inventory(*args, **kwargs)  # type: ignore[arg-type]
+        return build_inventory(*args, **kwargs)
 
-    monkeypatch.setattr(svclint.run.pipeline, "build_inventory", edit_then_build)
-    changed = [f for f in _lint(tmp_path / "repo", jobs=1) if f.rule_id == "SVC202"]
+    edited_between_stages = Collaborators(build_inventory=edit_then_build)
+    changed = [
+        f for f in _lint(tmp_path / "repo", jobs=1, collaborators=edited_between_stages) if f.rule_id == "SVC202"
+    ]
     starts = [_document_start(services, f.location.span.start_line - 1) for f in expected]
     assert [(f.location.span.start_line, f.location.span.start_col) for f in changed] == [(s, 1) for s in starts]
     assert [f.message for f in changed] == [f.message for f in expected]
