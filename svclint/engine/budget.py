@@ -52,8 +52,12 @@ class _Watchdog:
 
     def _tick(self, signum: int, frame: FrameType | None) -> None:
         deadline = self.deadline
-        if deadline and time.monotonic() > deadline:
-            self.deadline = 0.0
+        now = time.monotonic()
+        if deadline and now > deadline:
+            # Stays armed: a RuleTimeout that strikes inside a garbage collector callback or a __del__ is
+            # swallowed there (Python reports it as unraisable and goes on), so the evaluation is stopped again a
+            # budget later. The evaluation disarms it when it ends, stopped or not.
+            self.deadline = now + self.budget
             raise RuleTimeout
 
     def after_fork(self) -> None:

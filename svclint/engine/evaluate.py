@@ -74,6 +74,7 @@ class Engine:
                 finally:
                     WATCHDOG.deadline = 0.0
             except RuleTimeout:  # outside the inner block too: the timer may strike in any of its lines
+                WATCHDOG.deadline = 0.0
                 reason = f"it ran longer than {WATCHDOG.budget:g} seconds on this object and was stopped"
                 findings.append(_rule_failure(active, resource, reason))
         return findings
