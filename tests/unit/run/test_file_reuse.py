@@ -13,8 +13,9 @@ from svclint.engine.params import Params
 from svclint.input.parsing.loader import LoadOptions
 from svclint.input.sources import Source
 from svclint.run.filework import FileJob, FileResult, process
-from svclint.run.pipeline import LintSettings, load_all_rules, select_rules
 from svclint.run.reuse import FileReuse
+from svclint.run.rules import load_all_rules, select_rules
+from svclint.run.settings import LintSettings
 
 SERVICE = """\
 apiVersion: v1
