@@ -11,6 +11,7 @@ thread other than the main one) evaluations run without a budget.
 from __future__ import annotations
 
 import functools
+import gc
 import os
 import signal
 import threading
@@ -53,16 +54,26 @@ class _Watchdog:
     def _tick(self, signum: int, frame: FrameType | None) -> None:
         deadline = self.deadline
         now = time.monotonic()
-        if deadline and now > deadline:
-            # Stays armed: a RuleTimeout that strikes inside a garbage collector callback or a __del__ is
-            # swallowed there (Python reports it as unraisable and goes on), so the evaluation is stopped again a
-            # budget later. The evaluation disarms it when it ends, stopped or not.
+        if deadline and now > deadline and not _swallows_exceptions(frame):
+            # Stays armed until the evaluation ends (it disarms it, stopped or not): should the stop be
+            # swallowed all the same, the evaluation is stopped again a budget later.
             self.deadline = now + self.budget
             raise RuleTimeout
 
     def after_fork(self) -> None:
         self.ticking = False
         self.deadline = 0.0
+
+
+def _swallows_exceptions(frame: FrameType | None) -> bool:
+    """Whether the timer struck inside a garbage collector callback or a finalizer: an exception raised there
+    never reaches the evaluation (Python reports it as unraisable and goes on), so the next tick stops it."""
+    callbacks = {getattr(callback, "__code__", None) for callback in gc.callbacks}
+    while frame is not None:
+        if frame.f_code in callbacks or frame.f_code.co_name == "__del__":
+            return True
+        frame = frame.f_back
+    return False
 
 
 WATCHDOG = _Watchdog()
