@@ -12,6 +12,7 @@ a burst of keystrokes costs one lint, of the text as it ends up.
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import os
 import sys
@@ -51,6 +52,7 @@ class SvclintServer(LanguageServer):
     def load(self) -> None:
         """(Re)read settings, rules and every manifest of the workspace, then lint the open files."""
         root = Path(self.workspace.root_path or os.getcwd())
+        gc.unfreeze()
         try:
             model = Workspace(root)
             model.scan()
@@ -62,6 +64,11 @@ class SvclintServer(LanguageServer):
         for path in previous.open_paths if previous is not None else self._open_paths():
             model.open(path, self.text_of(path).encode("utf-8"))
         self.publish()
+        # What the scan read lives as long as the workspace: the cycle collector, which an edit's allocations set
+        # off, need not walk it every time (the last workspace's objects were handed back to it above).
+        del previous
+        gc.collect()
+        gc.freeze()
 
     def publish(self) -> None:
         model = self.model
