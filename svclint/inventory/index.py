@@ -272,6 +272,24 @@ class Inventory:
         self._owners_by_name = owners_by_name
         self._owners_by_label = by_label
 
+    def take_workloads(self, other: Inventory) -> None:
+        """The pod templates of `other`, patched and scaled, and their index (build_inventory's workloads_from).
+        Answers that also read other objects (the facts by project, the functions' memo) are left to be made."""
+        self.templates = other.templates
+        self.host_ports = other.host_ports
+        self._by_label = other._by_label
+        self._by_label_anywhere = other._by_label_anywhere
+        self._by_own_label = other._by_own_label
+        self._keys = other._keys
+        self._by_file = other._by_file
+        self._by_folder = other._by_folder
+        self._by_port_name = other._by_port_name
+        self._by_name = other._by_name
+        self._owners_by_name = other._owners_by_name
+        self._owners_by_label = other._owners_by_label
+        self._matches = other._matches
+        self._definitions = other._definitions
+
     def _candidates(self, namespace: str, selector: Mapping[str, Any]) -> list[PodTemplate]:
         templates = self.templates.get(namespace, [])
         if not selector or any(key in AUTOMATIC_LABELS for key in selector):
@@ -506,10 +524,13 @@ def build_inventory(
     partial_view: bool = False,
     kustomizations: Iterable[tuple[str, dict[str, Any]]] = (),
     template_of: Callable[[Resource], PodTemplate | None] | None = None,
+    workloads_from: Inventory | None = None,
 ) -> Inventory:
     """The index of a run's objects; `kustomizations` are (file, document) of the run's kustomization files.
     `template_of` gives a new PodTemplate for each call (this build changes it): a caller that builds again and
-    again over mostly the same objects may copy ones it made before."""
+    again over mostly the same objects may copy ones it made before. `workloads_from` is an inventory built from
+    the very objects that feed the pod templates among `resources` (see feeds_workloads), in the same order: its
+    templates and their index are taken instead of being made again."""
     inventory = Inventory(partial_view=partial_view, kustomized=KustomizedNamespaces(kustomizations))
     template_of = template_of or pod_template
     scaled: dict[tuple[str, str, str], int] = {}
@@ -521,7 +542,7 @@ def build_inventory(
         kind = resource.kind
         inventory.paths.add(resource)
         if kind in _TEMPLATE_PATHS and _is_workload(resource):
-            template = template_of(resource)
+            template = template_of(resource) if workloads_from is None else None
             if template is not None:
                 inventory.templates[resource.namespace].append(template)
         elif kind == "Service" and resource.api_version == "v1":
@@ -545,6 +566,9 @@ def build_inventory(
     inventory.definitions = definitions(resources)
     for claims in inventory.nodeport_claims.values():
         claims.sort(key=lambda claim: claim.order)
+    if workloads_from is not None:
+        inventory.take_workloads(workloads_from)
+        return inventory
     _apply_workload_patches(inventory, patches)
     inventory.index()
     for templates in inventory.templates.values():
@@ -553,6 +577,19 @@ def build_inventory(
             if key in scaled:
                 template.replicas = scaled[key]
     return inventory
+
+
+def feeds_workloads(resource: Resource) -> bool:
+    """Whether the object goes into the pod templates or their index: a workload, a patch, an autoscaler, an
+    operator's object. A build whose other objects changed can take those from the build before."""
+    kind = resource.kind
+    return (
+        resource.partial
+        or kind in _TEMPLATE_PATHS
+        or kind == "HorizontalPodAutoscaler"
+        or is_custom_resource(resource)
+        or (kind == "Gateway" and is_gateway_api(resource))
+    )
 
 
 def definitions(resources: Iterable[Resource]) -> dict[tuple[str, str, str], list[Resource]]:

@@ -26,7 +26,7 @@ from svclint.input.document import Resource
 from svclint.input.excludes import Excludes
 from svclint.input.parsing.loader import LoadOptions
 from svclint.input.sources import Source, collect
-from svclint.inventory.index import Inventory, build_inventory
+from svclint.inventory.index import Inventory, build_inventory, feeds_workloads
 from svclint.lsp.sameness import same_for_inventory
 from svclint.lsp.templates import TemplateCopies
 from svclint.run.filework import FileJob, FileResult, process
@@ -91,6 +91,9 @@ class Workspace:
         self._reuse: dict[str, FileReuse] = {}
         self._held: set[str] = set()  # files whose result was read here, from bytes held (not by the scan)
         self._inventory: Inventory | None = None  # of every file as now read; None once one changes
+        # The last inventory, while no object that goes into pod templates changed since: the next takes its
+        # templates and their index (a change to a Service leaves the workloads as they were).
+        self._workloads_built: Inventory | None = None
         self._templates = TemplateCopies()
         # The cross-resource findings of the open files' objects, by object, against this inventory.
         self._cross_inventory: Inventory | None = None
@@ -108,7 +111,7 @@ class Workspace:
             self._files[path] = result
             self._sources[path] = replace(source, display=path, real=None)
             self._read_bytes.pop(path, None)  # the pool read these; an editor's first text is compared lazily
-        self._inventory = None
+        self._inventory = self._workloads_built = None
         return len(work)
 
     def open(self, path: str, text: bytes) -> None:
@@ -128,8 +131,9 @@ class Workspace:
             with open(path, "rb") as handle:
                 raw = handle.read(self.settings.max_file_bytes + 1)
         except OSError:
-            if self._files.pop(path, None) is not None:
-                self._inventory = None
+            gone = self._files.pop(path, None)
+            if gone is not None:
+                self._objects_changed(gone.kept, [])
             self._read_bytes.pop(path, None)
             self._reuse.pop(path, None)
             self._held.discard(path)
@@ -153,10 +157,20 @@ class Workspace:
             # the cross-resource checks see, so that the inventory and their findings stay.
             result.kept = known.kept
         else:
-            self._inventory = None
+            self._objects_changed(known.kept if known is not None else [], result.kept)
         self._files[path] = result
         self._read_bytes[path] = raw
         self._held.add(path)
+
+    def _objects_changed(self, before: Sequence[Resource], after: Sequence[Resource]) -> None:
+        """A file's objects went or came: the index is built again, and its pod templates too when one of those
+        objects goes into them (objects of documents that did not change are the same objects)."""
+        self._inventory = None
+        now, then = {id(r) for r in after}, {id(r) for r in before}
+        gone = (r for r in before if id(r) not in now)
+        new = (r for r in after if id(r) not in then)
+        if any(feeds_workloads(r) for r in (*gone, *new)):
+            self._workloads_built = None
 
     def _same_as_read(self, path: str, raw: bytes, disk_as_scanned: bool) -> bool:
         known = self._read_bytes.get(path)
@@ -212,6 +226,11 @@ class Workspace:
             results = self._files.values()
             kustomizations = [(r.path, document) for r in results for document in r.kustomizations]
             resources = [k for r in results for k in r.kept]
-            self._inventory = build_inventory(resources, kustomizations=kustomizations, template_of=self._templates)
-            self._templates.forget_unused()
+            workloads = self._workloads_built
+            self._inventory = build_inventory(
+                resources, kustomizations=kustomizations, template_of=self._templates, workloads_from=workloads
+            )
+            if workloads is None:
+                self._templates.forget_unused()
+            self._workloads_built = self._inventory
         return self._inventory
