@@ -98,8 +98,8 @@ class CheckFunction:
     needs_firewall: ClassVar[bool] = False  # reads inventory.firewall, which is built only for such functions
     # Reads of the object it checks only what the run keeps of every object for the inventory: apiVersion, kind
     # and metadata name, namespace and labels, and of workloads the replica count, serviceName and the pod
-    # template's labels and containers' names, images and ports. The run then keeps that compact copy of the
-    # objects its rules check instead of the whole objects.
+    # template's labels, service account, hostNetwork, nodeSelector, node affinity and containers' names, images
+    # and ports. The run then keeps that compact copy of the objects its rules check instead of the whole objects.
     reads_projection: ClassVar[bool] = False
 
     def prepare(self, options: dict[str, Any]) -> Any:

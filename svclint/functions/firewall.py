@@ -25,17 +25,20 @@ class FirewallCoverage(CheckFunction):
         "For a Service port (an item of spec.ports), judges whether the firewall rules of the run let traffic "
         "reach its node port, with the provider's semantics (GCP: priorities, deny before allow, implied deny; "
         "AWS: union of allows). `mode: fixed` checks the nodePort it asks for; `mode: unassigned` checks, for a "
-        "port without nodePort, that the whole node-port range is open, since the cluster picks the port."
+        "port without nodePort, that the whole node-port range is open, since the cluster picks the port. For a "
+        "container port (an item of a container's ports), `mode: host` checks the port it takes on the node: its "
+        "`hostPort`, or its containerPort in a pod with `hostNetwork: true` (not one bound to a loopback hostIP)."
     )
     options_schema = {
         "type": "object",
-        "properties": {"mode": {"enum": ["fixed", "unassigned"]}},
+        "properties": {"mode": {"enum": ["fixed", "unassigned", "host"]}},
         "required": ["mode"],
         "additionalProperties": False,
     }
     provides = frozenset({"reason", "command", "protocol", "nodePort", "firstClosed"})
     needs_inventory = True
     needs_firewall = True
+    reads_projection = True  # Service ports, and of workloads the container ports and hostNetwork
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         model = _model(context)
@@ -43,6 +46,13 @@ class FirewallCoverage(CheckFunction):
         if model is None or not isinstance(port, dict):
             return
         protocol = str(port.get("protocol") or "TCP").lower()
+        if options["mode"] == "host":
+            on_node = _port_on_node(context, target, port)
+            verdict = model.verdict(protocol, on_node) if on_node is not None else None
+            if on_node is not None and verdict is not None and not verdict.allowed:
+                field = "hostPort" if is_integer(port.get("hostPort")) and port["hostPort"] > 0 else "containerPort"
+                yield _closed(context, model, verdict, protocol, on_node, (*target.path, field))
+            return
         node_port = port.get("nodePort", MISSING)
         if options["mode"] == "fixed":
             if not is_integer(node_port) or node_port <= 0:
@@ -67,6 +77,22 @@ class FirewallCoverage(CheckFunction):
                 },
                 related=related,
             )
+
+
+def _port_on_node(context: CheckContext, target: Target, port: dict[str, Any]) -> int | None:
+    """The port a container port takes on the node, unless it is bound to the node's loopback address."""
+    host_ip = port.get("hostIP")
+    if isinstance(host_ip, str) and (host_ip.startswith("127.") or host_ip == "::1"):
+        return None
+    host = port.get("hostPort")
+    if isinstance(host, int) and not isinstance(host, bool) and host > 0:
+        return host
+    pod_spec = context.resource.get(tuple(target.path)[:-4])  # ... spec, containers, i, ports, j
+    number = port.get("containerPort")
+    on_host_network = isinstance(pod_spec, dict) and pod_spec.get("hostNetwork") is True
+    if on_host_network and isinstance(number, int) and not isinstance(number, bool) and number > 0:
+        return number
+    return None
 
 
 def _closed(
@@ -146,7 +172,8 @@ class FirewallRuleCheck(CheckFunction):
         "For a firewall rule (a ComputeFirewall object or an entry of a --firewall-rules file): `check: "
         "open-range` reports an enabled ingress allow that opens the whole node-port range (or every port) to "
         "0.0.0.0/0 or ::/0 on the nodes; `check: stale` reports an allow for node ports that no Service of the "
-        "run claims (not on partial views); `check: readable` reports a rule svclint cannot read."
+        "run claims and no pod takes as a host port (not on partial views); `check: readable` reports a rule "
+        "svclint cannot read."
     )
     options_schema = {
         "type": "object",
@@ -198,8 +225,9 @@ def _stale(context: CheckContext, rule: FirewallRule, permission: Permission, lo
     inside = [r for r in permission.ports if r.high >= low and r.low <= high]
     if not inside or permission.covers(permission.protocol, low, high):
         return None
-    claims = context.inventory.nodeport_claims
-    if any(port in r for r in inside for port in claims):
+    # Node ports of Services, and ports pods take on their nodes (hostPort, host network), use the rule.
+    inventory = context.inventory
+    if any(port in r for r in inside for port in (*inventory.nodeport_claims, *inventory.host_ports)):
         return None
     return _about(rule, permission)
 

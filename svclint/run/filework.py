@@ -334,12 +334,16 @@ def _template_view(template: Any) -> Any:
 
 
 _CONTAINER_FIELDS = ("name", "image", "ports", "restartPolicy")
-_PORT_FIELDS = ("name", "containerPort", "protocol", "hostPort")
+_PORT_FIELDS = ("name", "containerPort", "protocol", "hostPort", "hostIP")
 _DIGITS = re.compile(r"[0-9]+")
 
 
 def _pod_spec_view(spec: dict[str, Any]) -> dict[str, Any]:
-    view: dict[str, Any] = _pick(spec, ("serviceAccountName", "serviceAccount", "hostNetwork"))
+    # The node selection too: whether pods that take host ports can meet on a node.
+    keys = ("serviceAccountName", "serviceAccount", "hostNetwork", "nodeSelector", "affinity")
+    view: dict[str, Any] = _pick(spec, keys)
+    if isinstance(view.get("affinity"), dict):
+        view["affinity"] = _pick(view["affinity"], ("nodeAffinity",))
     for group in ("containers", "initContainers"):
         containers = spec.get(group)
         if isinstance(containers, list):
