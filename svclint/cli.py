@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 import click
 
 from svclint import __version__
+from svclint.core.errors import EXIT_CLEAN, EXIT_ERROR, EXIT_FINDINGS, SvclintError
 from svclint.k8s.versions import NEWEST, OLDEST, version_text
 
 if TYPE_CHECKING:
@@ -23,13 +24,18 @@ if TYPE_CHECKING:
     from svclint.reporters.progress import ProgressLine
     from svclint.run.settings import LintSettings
 
-EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def fail(message: str) -> NoReturn:
-    click.echo(f"svclint: error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
+    tell(SvclintError(message))
+
+
+def tell(error: SvclintError) -> NoReturn:
+    """Every error a user can fix ends here: its lines on standard error, then its exit code."""
+    for message in error.messages():
+        click.echo(f"svclint: {error.label}: {message}", err=True)
+    sys.exit(error.exit_code)
 
 
 def _checked(parse: Callable[[str], object], value: str | None) -> str | None:
@@ -82,6 +88,12 @@ class _LazyGroup(click.Group):
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except SvclintError as error:
+            tell(error)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         make = self.lazy.pop(cmd_name, None)
@@ -268,53 +280,41 @@ def lint(**options: Any) -> None:
     from dataclasses import replace
 
     from svclint.core.model import Severity
-    from svclint.engine.ruleset import RuleError
-    from svclint.input.sources import SourceError
     from svclint.reporters import Report, renderer
-    from svclint.reporters.outputs import OutputError, is_terminal, plan_outputs, use_color
-    from svclint.run.config import ConfigFileError
+    from svclint.reporters.outputs import is_terminal, plan_outputs, use_color
     from svclint.run.options import CommandLine, check_rule_names, resolve
-    from svclint.run.parallel import WorkerLost
     from svclint.run.pipeline import lint as run_lint
     from svclint.run.rules import load_all_rules
-    from svclint.run.settings import ConfigError
 
     force = options.pop("force")
     fixing = _FixMode(options.pop("fix_files"), options.pop("show_diff"), options.pop("unsafe_fixes"))
     cli_options = CommandLine(**options)
     fixing.check(cli_options.paths)
+    resolved = resolve(cli_options, Path.cwd())
+    outputs = plan_outputs(cli_options.output_format, cli_options.output, resolved.output_format)
+    for planned in outputs:
+        _check_output(planned.file)
+    rules = load_all_rules(resolved.settings)
+    check_rule_names(resolved.config, rules)
+    progress = _progress(cli_options.quiet)
     try:
-        resolved = resolve(cli_options, Path.cwd())
-        outputs = plan_outputs(cli_options.output_format, cli_options.output, resolved.output_format)
-        for planned in outputs:
-            _check_output(planned.file)
-        rules = load_all_rules(resolved.settings)
-        check_rule_names(resolved.config, rules)
-        progress = _progress(cli_options.quiet)
-        try:
-            result = run_lint(resolved.settings, rules, progress)
-        finally:
-            if progress is not None:
-                progress.finish()
-        for warning in [*resolved.warnings, *result.warnings]:
-            click.echo(f"svclint: warning: {warning}", err=True)
-        if fixing.diff:
-            sys.exit(_print_diff(result.findings, fixing.unsafe, resolved.settings))
-        if fixing.fix:
-            again = lambda: run_lint(resolved.settings, rules, None)  # noqa: E731
-            result = _apply_fixes(result, again, fixing, cli_options.quiet, resolved.settings)
-        if cli_options.write_baseline is not None:
-            from svclint.filters.baseline import write_baseline
+        result = run_lint(resolved.settings, rules, progress)
+    finally:
+        if progress is not None:
+            progress.finish()
+    for warning in [*resolved.warnings, *result.warnings]:
+        click.echo(f"svclint: warning: {warning}", err=True)
+    if fixing.diff:
+        sys.exit(_print_diff(result.findings, fixing.unsafe, resolved.settings))
+    if fixing.fix:
+        again = lambda: run_lint(resolved.settings, rules, None)  # noqa: E731
+        result = _apply_fixes(result, again, fixing, cli_options.quiet, resolved.settings)
+    if cli_options.write_baseline is not None:
+        from svclint.filters.baseline import write_baseline
 
-            written = write_baseline(cli_options.write_baseline, result.findings, force=force)
-            _tell_baseline(cli_options.write_baseline, written)
-            sys.exit(EXIT_CLEAN)
-    except RuleError as err:
-        for problem in err.problems:
-            click.echo(f"svclint: rule error: {problem}", err=True)
-        sys.exit(EXIT_ERROR)
-    except (ConfigError, ConfigFileError, SourceError, _baseline_error(), WorkerLost, OutputError) as err:
-        fail(str(err))
+        written = write_baseline(cli_options.write_baseline, result.findings, force=force)
+        _tell_baseline(cli_options.write_baseline, written)
+        sys.exit(EXIT_CLEAN)
     fail_level = None if resolved.fail_on == "never" else Severity.parse(resolved.fail_on)
     omit = cli_options.sarif_omit_suppressed
     report = Report(
@@ -421,13 +421,6 @@ def _progress(quiet: bool) -> ProgressLine | None:
     return ProgressLine(sys.stderr)
 
 
-def _baseline_error() -> type[Exception]:
-    """Evaluated only when an error reaches the handler: runs without a baseline never import its module."""
-    from svclint.filters.baseline import BaselineError
-
-    return BaselineError
-
-
 def _check_output(output: str | None) -> None:
     """Refuse a link or a non-regular file as a report file before the run, not after it."""
     if output is not None:
@@ -523,19 +516,12 @@ _add_rule_commands()
 def _exposure(**options: Any) -> None:
     """Report every way in from outside the cluster: load balancers, node ports, external IPs, host ports,
     Ingresses and Gateways, each followed to its workloads, with who can reach it."""
-    from svclint.commands.exposure import ExposureError, produce
-    from svclint.engine.ruleset import RuleError
+    from svclint.commands.exposure import produce
 
     _check_output(options["output"])
     progress = _progress(options["quiet"])
     try:
         produced = produce(options, progress)
-    except RuleError as err:
-        for problem in err.problems:
-            click.echo(f"svclint: rule error: {problem}", err=True)
-        sys.exit(EXIT_ERROR)
-    except ExposureError as err:
-        fail(str(err))
     finally:
         if progress is not None:
             progress.finish()

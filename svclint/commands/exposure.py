@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from svclint.core.errors import SvclintError
+
 if TYPE_CHECKING:
     from svclint.exposure.model import Entry
     from svclint.run.parallel import Progress
@@ -29,7 +31,7 @@ SHARED_OPTIONS = (
 )  # fmt: skip
 
 
-class ExposureError(Exception):
+class ExposureError(SvclintError):
     """Options, configuration or a base report that cannot be used (exit 2)."""
 
 
@@ -85,7 +87,7 @@ def _reworded(param: click.Parameter) -> click.Parameter:
 
 def produce(options: dict[str, Any], progress: Progress | None) -> Produced:
     """Run lint over the inputs, build the report, diff it, render it. Raises ExposureError (and RuleError)."""
-    from svclint.exposure.diff import DiffError, apply_diff, newly_exposed, read_base
+    from svclint.exposure.diff import apply_diff, newly_exposed, read_base
     from svclint.exposure.render import render
 
     output_format, base_path, fail_on_new = options["output_format"], options["diff"], options["fail_on_new"]
@@ -93,10 +95,7 @@ def produce(options: dict[str, Any], progress: Progress | None) -> Produced:
         raise ExposureError("--fail-on-new needs --diff BASE.json: what is new is new against a base report")
     base = None
     if base_path is not None:
-        try:
-            base = read_base(base_path)
-        except DiffError as err:
-            raise ExposureError(str(err)) from None
+        base = read_base(base_path)
     report, warnings = _run_and_build({key: options[key] for key in SHARED_OPTIONS}, progress)
     if base is not None:
         apply_diff(report, base, base_path)
@@ -108,20 +107,13 @@ def produce(options: dict[str, Any], progress: Progress | None) -> Produced:
 def _run_and_build(options: dict[str, Any], progress: Progress | None) -> tuple[Any, list[str]]:
     from svclint.exposure.collect import build_report
     from svclint.exposure.kinds import REPORT_KINDS
-    from svclint.input.sources import SourceError
-    from svclint.run.config import ConfigFileError
     from svclint.run.options import CommandLine, check_rule_names, resolve
-    from svclint.run.parallel import WorkerLost
     from svclint.run.pipeline import lint
     from svclint.run.rules import load_all_rules
-    from svclint.run.settings import ConfigError
 
-    try:
-        resolved = resolve(CommandLine(**options), Path.cwd())
-        settings = replace(resolved.settings, report_kinds=REPORT_KINDS)
-        rules = load_all_rules(settings)
-        check_rule_names(resolved.config, rules)
-        result = lint(settings, rules, progress)
-    except (ConfigError, ConfigFileError, SourceError, WorkerLost) as err:
-        raise ExposureError(str(err)) from None
+    resolved = resolve(CommandLine(**options), Path.cwd())
+    settings = replace(resolved.settings, report_kinds=REPORT_KINDS)
+    rules = load_all_rules(settings)
+    check_rule_names(resolved.config, rules)
+    result = lint(settings, rules, progress)
     return build_report(result.inventories, result.findings), [*resolved.warnings, *result.warnings]

@@ -11,14 +11,15 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+
+from svclint.core.errors import EXIT_CLEAN, EXIT_FINDINGS, SvclintError
 
 if TYPE_CHECKING:  # the rule machinery loads only when a command runs: `svclint lint` starts faster without it
     from svclint.engine.ruleset import Rule
 
-EXIT_CLEAN, EXIT_FAILED, EXIT_ERROR = 0, 1, 2
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -35,17 +36,6 @@ class RuleStatus:
         if self.enabled:
             return ""
         return "off by default" if not self.rule.enabled else "turned off"
-
-
-def _fail(message: str) -> NoReturn:
-    click.echo(f"svclint: error: {message}", err=True)
-    sys.exit(EXIT_ERROR)
-
-
-def _rule_errors(problems: Sequence[str]) -> NoReturn:
-    for problem in problems:
-        click.echo(f"svclint: rule error: {problem}", err=True)
-    sys.exit(EXIT_ERROR)
 
 
 def configuration_options(function: F) -> F:
@@ -85,17 +75,8 @@ def configuration_options(function: F) -> F:
 def configured_rules(
     rule_dirs: Sequence[Path], enable: Sequence[str], disable: Sequence[str], config: Path | None, no_config: bool
 ) -> list[RuleStatus]:
-    """Every loaded rule with its state under the configuration and flags; exits 2 on a configuration error."""
-    from svclint.engine.ruleset import RuleError
-    from svclint.run.config import ConfigFileError
-    from svclint.run.settings import ConfigError
-
-    try:
-        return _statuses(rule_dirs, enable, disable, config, no_config)
-    except RuleError as err:
-        _rule_errors(err.problems)
-    except (ConfigError, ConfigFileError) as err:
-        _fail(str(err))
+    """Every loaded rule with its state under the configuration and flags (a SvclintError when they are wrong)."""
+    return _statuses(rule_dirs, enable, disable, config, no_config)
 
 
 def _statuses(
@@ -227,7 +208,7 @@ def explain(
         if rule in (candidate.id, candidate.name) or rule.upper() == candidate.id:
             click.echo(rule_page(candidate, _configured_facts(status)), nl=False)
             return
-    _fail(f"unknown rule {rule!r} (see `svclint rules --all`)")
+    raise SvclintError(f"unknown rule {rule!r} (see `svclint rules --all`)")
 
 
 def _configured_facts(status: RuleStatus) -> list[str]:
@@ -250,16 +231,13 @@ def check_rules(directory: Path, verbose: bool) -> None:
     when an example fails, 2 when a rule file is wrong.
     """
     from svclint.commands.ruletests import run_examples
-    from svclint.engine.ruleset import RuleError, builtin_rules_dir, load_rules
+    from svclint.engine.ruleset import builtin_rules_dir, load_rules
     from svclint.functions import REGISTRY
 
-    try:
-        rules = load_rules([builtin_rules_dir(), directory], REGISTRY)
-    except RuleError as err:
-        _rule_errors(err.problems)
+    rules = load_rules([builtin_rules_dir(), directory], REGISTRY)
     own = [rule for rule in rules if not rule.builtin]
     if not own:
-        _fail(f"{directory}: no rule files (*.yaml, *.yml)")
+        raise SvclintError(f"{directory}: no rule files (*.yaml, *.yml)")
     failed = passed = 0
     for rule in own:
         for outcome in run_examples(rule, rules):
@@ -272,4 +250,4 @@ def check_rules(directory: Path, verbose: bool) -> None:
             click.echo(f"FAIL  {outcome.where}: {rule.id} {outcome.label}: {outcome.problem}")
     rules_text = f"{len(own)} rule" + ("s" if len(own) != 1 else "")
     click.echo(f"{passed} passed, {failed} failed: the examples of {rules_text} in {directory}")
-    sys.exit(EXIT_FAILED if failed else EXIT_CLEAN)
+    sys.exit(EXIT_FINDINGS if failed else EXIT_CLEAN)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from svclint import __version__
 from svclint.core.bounded_read import FileReadError, read_regular_file
+from svclint.core.errors import SvclintError
 from svclint.core.model import FieldPath, Severity, Span
 from svclint.core.project import PACKAGE_DIR
 from svclint.engine.api import CheckFunction, CheckFunctions, OptionError
@@ -35,12 +36,17 @@ BASE_VARIABLES = frozenset({"value", "path", "field", "kind", "name", "namespace
 _RULE_FILE_LIMIT = 1024 * 1024
 
 
-class RuleError(Exception):
+class RuleError(SvclintError):
     """One or more problems in rule files, each `path:line:col: message`."""
+
+    label = "rule error"
 
     def __init__(self, problems: Sequence[str]) -> None:
         super().__init__("\n".join(problems))
         self.problems = list(problems)
+
+    def messages(self) -> list[str]:
+        return self.problems
 
 
 @dataclass(frozen=True)

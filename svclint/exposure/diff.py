@@ -15,13 +15,14 @@ from typing import Any
 import jsonschema
 
 from svclint.core.bounded_read import FileReadError, read_regular_file
+from svclint.core.errors import SvclintError
 from svclint.exposure.model import REACH_WIDTH, Entry, ExposureReport, Place, Reach
 from svclint.exposure.render_json import VERSION, schema
 
 MAX_BASE_BYTES = 64 * 1024 * 1024
 
 
-class DiffError(Exception):
+class DiffError(SvclintError):
     """A base report that cannot be read or is not an exposure report (exit 2)."""
 
 

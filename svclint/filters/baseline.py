@@ -18,6 +18,7 @@ from typing import Any
 
 from svclint import __version__
 from svclint.core.bounded_read import FileReadError, read_regular_file
+from svclint.core.errors import SvclintError
 from svclint.core.fingerprint import fingerprint
 from svclint.core.model import Finding, Suppression
 from svclint.core.safe_write import UnsafeTargetError, check_target, write_atomically
@@ -26,7 +27,7 @@ FORMAT_VERSION = 1
 BASELINE_ORIGIN = "baseline"
 
 
-class BaselineError(Exception):
+class BaselineError(SvclintError):
     """A baseline file that cannot be read or written (exit 2)."""
 
 

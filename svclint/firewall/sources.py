@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from svclint.core.errors import SvclintError
 from svclint.core.model import FieldPath
 from svclint.firewall.model import ALL_V4, AddressSet, FirewallRule, Permission, PortRange, network_name, parse_ports
 from svclint.firewall.settings import ALL, Network, parse_network
@@ -38,7 +39,7 @@ _PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "132": "sctp", "1": "icmp", "-1": 
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 
 
-class FirewallFileError(ValueError):
+class FirewallFileError(SvclintError):
     """A --firewall-rules file that cannot be read or understood (exit 2); says where and what."""
 
 

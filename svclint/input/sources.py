@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from svclint.core.bounded_read import TooLargeError, read_at_most
+from svclint.core.errors import SvclintError
 from svclint.core.project import is_inside, repository_root
 from svclint.input.excludes import Excludes
 
@@ -23,7 +24,7 @@ YAML_SUFFIXES = (".yaml", ".yml")
 UNLIMITED = sys.maxsize - 1
 
 
-class SourceError(Exception):
+class SourceError(SvclintError):
     """A path given on the command line that does not exist or cannot be read (exit 2)."""
 
 

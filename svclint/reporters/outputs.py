@@ -12,10 +12,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TextIO
 
+from svclint.core.errors import SvclintError
+
 FORMATS = ("text", "sarif", "json", "github", "gitlab")
 
 
-class OutputError(Exception):
+class OutputError(SvclintError):
     """Outputs that cannot be honoured as written (exit 2)."""
 
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from svclint import __version__
 from svclint.core.bounded_read import FileReadError, describe_mode, read_regular_file
+from svclint.core.errors import SvclintError
 from svclint.core.model import FieldPath, Severity
 from svclint.core.project import PACKAGE_DIR, is_inside, repository_root
 from svclint.engine.params import parse_port_range
@@ -34,7 +35,7 @@ CONFIG_FILES = (".svclint.yaml", ".svclint.yml")
 _LIMIT = 1024 * 1024
 
 
-class ConfigFileError(Exception):
+class ConfigFileError(SvclintError):
     """A configuration file that cannot be used (exit 2): `path:line:col: what is wrong`."""
 
 

@@ -29,17 +29,14 @@ def load_firewall_files(paths: Sequence[str]) -> Exported:
     if not paths:
         return exported
     # The firewall model loads only in runs that use it: most runs need not pay for importing it.
-    from svclint.firewall.sources import MAX_EXPORT_BYTES, FirewallFileError, load_export
+    from svclint.firewall.sources import MAX_EXPORT_BYTES, load_export
 
     for path in paths:
         try:
             raw = read_regular_file(path, MAX_EXPORT_BYTES, "firewall rules", allow_fifo=True)
         except FileReadError as err:
             raise ConfigError(str(err)) from None
-        try:
-            resources, rules = load_export(path, raw)
-        except FirewallFileError as err:
-            raise ConfigError(str(err)) from None
+        resources, rules = load_export(path, raw)  # a FirewallFileError says what is wrong, and where
         exported.resources.extend(resources)
         exported.rules.extend(rules)
     return exported

@@ -14,6 +14,7 @@ import itertools
 import os
 from collections.abc import Callable, Sequence
 
+from svclint.core.errors import SvclintError
 from svclint.input.partial import KUSTOMIZATION_FILES, patch_paths
 from svclint.input.sources import Source, read_stdin
 from svclint.run.filework import FileJob, FileResult, process, settle
@@ -30,7 +31,7 @@ _job: FileJob | None = None
 Progress = Callable[[int, int], None]
 
 
-class WorkerLost(Exception):
+class WorkerLost(SvclintError):
     """A worker process died before returning its file (exit 2)."""
 
 

@@ -6,13 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from svclint.core.errors import SvclintError
 from svclint.core.model import Severity
 from svclint.engine.params import DEFAULT_NODE_PORT_RANGE
 from svclint.firewall.settings import FirewallSettings
 from svclint.k8s.versions import NEWEST, KubeVersion
 
 
-class ConfigError(Exception):
+class ConfigError(SvclintError):
     """A setting that makes no sense (an unknown rule, a bad range): exit 2."""
 
 
