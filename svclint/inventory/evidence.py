@@ -17,7 +17,7 @@ from typing import Any
 
 from svclint.core.similarity import edit_distance, near
 from svclint.input.document import DEFAULT_NAMESPACE, Resource
-from svclint.inventory.index import OPERATOR_SUFFIX, Inventory, PodTemplate
+from svclint.inventory.index import OPERATOR_SUFFIX, Inventory, PodTemplate, nearest_scope
 from svclint.inventory.neighbourhood import same_project
 from svclint.inventory.related import Related
 
@@ -104,10 +104,12 @@ def _only_declaring_workload(inventory: Inventory, service: Resource, selector: 
     """A named targetPort that exactly one workload of the namespace declares: its pods are very likely the ones
     meant, labelled at run time by their own controller."""
     for name, protocol in _named_ports(service):
-        declaring = _one_per_workload(inventory.declaring_port(service.namespace, name, protocol))
+        declaring = _one_per_workload(inventory.declaring_port(service.namespace, name, protocol), service.path)
         if len(declaring) != 1 or not same_project(declaring[0].resource.path, service.path):
             continue
         template = declaring[0]
+        if _contradicts(template.labels, selector):
+            continue  # the template sets a selected key to another value: relabelled, not labelled at run time
         port = next(p for p in template.ports if p.name == name and p.protocol == protocol)
         return Indirect(
             f"{template.describe()} is the only workload in namespace {service.namespace} that declares port "
@@ -231,12 +233,18 @@ def _typo(key: str, other: str) -> bool:
     return near(key, other) or (min(len(key), len(other)) >= 4 and edit_distance(key, other) <= 2)
 
 
-def _one_per_workload(templates: list[PodTemplate]) -> list[PodTemplate]:
-    """One template per workload (kind and name): copies of a workload in several files count once."""
-    seen: dict[tuple[str, str], PodTemplate] = {}
+def _one_per_workload(templates: list[PodTemplate], near: str) -> list[PodTemplate]:
+    """One template per workload (kind and name): copies of a workload in several files count once, by the copy
+    nearest to `near` (its file, else its folder, else the first), so that a note names the copy beside it."""
+    groups: dict[tuple[str, str], list[PodTemplate]] = {}
     for template in templates:
-        seen.setdefault((template.resource.kind, template.resource.name), template)
-    return list(seen.values())
+        groups.setdefault((template.resource.kind, template.resource.name), []).append(template)
+    return [nearest_scope(group, near)[0] for group in groups.values()]
+
+
+def _contradicts(labels: Mapping[str, Any], selector: Mapping[str, Any]) -> bool:
+    """Whether pod labels set a key of the selector to another value."""
+    return any(key in labels and str(labels[key]) != str(value) for key, value in selector.items())
 
 
 def _named_ports(service: Resource) -> tuple[tuple[str, str], ...]:

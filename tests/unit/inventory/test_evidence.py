@@ -303,3 +303,21 @@ def test_an_operator_of_the_project_explains_a_selector_nothing_resembles(tmp_pa
     web = _deployment("web", "        app.kubernetes.io/name: alertmanagr\n", "monitoring")
     files = {"manifests/alerts-svc.yaml": service, "manifests/operator.yaml": operator, "manifests/web.yaml": web}
     assert _found(tmp_path, files) == [("SVC202", "manifests/alerts-svc.yaml", 7, "warning")]
+
+
+def test_a_relabelled_workload_that_declares_the_named_port_is_a_warning(tmp_path: Path) -> None:
+    # The pod template sets the selector's key to another value: a relabel that left the Service behind, not a
+    # label the pods could add at run time.
+    service = WEBHOOK.replace("example.com/admission-webhook: webhook", "app: manager-v1")
+    assert _found(tmp_path, {"all.yaml": service + "---\n" + MANAGER}) == [("SVC202", "all.yaml", 7, "warning")]
+
+
+def test_the_declaring_workload_named_is_the_definition_nearest_the_service(tmp_path: Path) -> None:
+    # Two variants of one install side by side (a provider's copy): each Service's note points into its own file.
+    both = WEBHOOK + "---\n" + MANAGER
+    findings = run_files(tmp_path, {"deploy/install.yaml": both, "deploy/install-okd.yaml": both}).findings
+    places = sorted((f.location.path, [r.path for r in f.related]) for f in findings if f.rule_id == "SVC210")
+    assert places == [
+        ("deploy/install-okd.yaml", ["deploy/install-okd.yaml"]),
+        ("deploy/install.yaml", ["deploy/install.yaml"]),
+    ]
