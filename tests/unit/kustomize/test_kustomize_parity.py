@@ -33,6 +33,8 @@ TREES = [
     REALWORLD / "kubernetes-sigs__metrics-server" / "manifests",
     REALWORLD / "longhorn__longhorn" / "deploy" / "backupstores",
     REALWORLD / "metallb__metallb" / "config",
+    REALWORLD / "argoproj__argo-workflows" / "manifests",
+    REALWORLD / "rook__rook" / "deploy" / "examples",
 ]
 _WORKLOADS = ("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job")
 # Kinds whose whole spec the checks read (backends, selectors, peers, scale targets).
