@@ -10,6 +10,7 @@ from typing import Any
 from svclint.core.model import FieldPath, Finding, Location, Severity, Span, format_field_path
 from svclint.engine.api import MISSING, CheckContext, Target, Violation
 from svclint.engine.budget import WATCHDOG, RuleTimeout
+from svclint.engine.findings import make_finding
 from svclint.engine.fixes import build_fix
 from svclint.engine.ruleset import Rule
 from svclint.engine.selectors import Match, SelectorError
@@ -145,16 +146,15 @@ class Engine:
             proposal = rule.fix.propose(resource.data, path, value, variables)
             if proposal is not None:
                 fix = build_fix(rule.fix, resource.document.index, resource.prefix, proposal)
-        return Finding(
-            rule_id=rule.id,
-            rule_name=rule.name,
-            severity=active.severity,
-            message=render(rule.message, variables),
-            location=Location(resource.file_of(path), _span_of(resource, path, violation.at_key), None),
-            resource=ref,
+        return make_finding(
+            rule,
+            active.severity,
+            render(rule.message, variables),
+            Location(resource.file_of(path), _span_of(resource, path, violation.at_key), None),
+            ref,
+            (dotted, violation.identity),
             field_path=dotted or None,
             related=related,
-            identity=(rule.id, ref.kind, ref.namespace, ref.name, dotted, violation.identity),
             fix=fix,
         )
 
@@ -168,13 +168,11 @@ def _span_of(resource: Resource, path: FieldPath, at_key: bool) -> Span:
 
 
 def _rule_failure(active: ActiveRule, resource: Resource, reason: str) -> Finding:
-    ref = resource.ref()
-    return Finding(
-        rule_id=active.rule.id,
-        rule_name=active.rule.name,
-        severity=Severity.ERROR,
-        message=f"rule {active.rule.id} ({active.rule.origin}) could not be evaluated: {reason}",
-        location=Location(resource.path, resource.locate(("kind",)), None),
-        resource=ref,
-        identity=(active.rule.id, ref.kind, ref.namespace, ref.name, "rule-failure"),
+    return make_finding(
+        active.rule,
+        Severity.ERROR,
+        f"rule {active.rule.id} ({active.rule.origin}) could not be evaluated: {reason}",
+        Location(resource.path, resource.locate(("kind",)), None),
+        resource.ref(),
+        ("rule-failure",),
     )

@@ -20,6 +20,7 @@ from svclint.core.bounded_read import TooLargeError
 from svclint.core.model import FieldPath, Finding, Location
 from svclint.core.stats import FileStats
 from svclint.engine.evaluate import ActiveRule, Engine
+from svclint.engine.findings import make_finding
 from svclint.input.document import Document, Resource, get_in
 from svclint.input.envsubst import fill_defaults, placeholder_note, without_hidden
 from svclint.input.parsing.build import StructureProblem
@@ -198,15 +199,14 @@ def input_findings(loaded: LoadedFile, rules_by_name: Mapping[str, ActiveRule]) 
         active = rules_by_name.get(problem.code)
         if active is None:
             continue  # that input rule is off
-        related = tuple(Location(loaded.path, span, message) for span, message in problem.related)
-        yield Finding(
-            rule_id=active.rule.id,
-            rule_name=active.rule.name,
-            severity=active.severity,
-            message=problem.message,
-            location=Location(loaded.path, problem.span),
-            related=related,
-            identity=(active.rule.id, loaded.path, problem.identity or problem.message),
+        yield make_finding(
+            active.rule,
+            active.severity,
+            problem.message,
+            Location(loaded.path, problem.span),
+            loaded.path,
+            (problem.identity or problem.message,),
+            related=(Location(loaded.path, span, message) for span, message in problem.related),
         )
 
 

@@ -10,6 +10,7 @@ from pathlib import Path
 from svclint.core.model import Finding
 from svclint.core.stats import SuppressionStats
 from svclint.engine.evaluate import ActiveRule
+from svclint.engine.findings import make_finding
 from svclint.filters.relocate import into_run
 from svclint.filters.suppress import Directive, apply_suppressions, unused
 from svclint.run.reading import FilesRead
@@ -37,12 +38,12 @@ def filter_findings(
 
 def _unused_findings(problems: Iterable[tuple[Directive, str]], active: ActiveRule) -> Iterable[Finding]:
     for directive, message in problems:
-        yield Finding(
-            rule_id=active.rule.id,
-            rule_name=active.rule.name,
-            severity=active.severity,
-            message=message,
-            location=directive.location,
+        yield make_finding(
+            active.rule,
+            active.severity,
+            message,
+            directive.location,
+            directive.origin,
+            (directive.text,),
             resource=directive.resource,
-            identity=(active.rule.id, directive.origin, directive.text),
         )
