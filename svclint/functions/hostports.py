@@ -66,17 +66,16 @@ def _port_field(template: PodTemplate, port: ContainerPort) -> str:
     return "hostPort" if isinstance(item, dict) and is_integer(item.get("hostPort")) else "containerPort"
 
 
-def _own_port(context: CheckContext, path: tuple[Any, ...]) -> tuple[PodTemplate, ContainerPort] | None:
-    """The pod template of the checked workload and its container port at `path`."""
+def _own_ports(context: CheckContext) -> Iterable[tuple[PodTemplate, ContainerPort]]:
+    """The container ports of the checked workload (as written in it, not added by a patch) that take a port of
+    the node."""
     resource = context.resource
     for template in context.inventory.workloads_named(resource.namespace, resource.name):
         if template.resource is resource or (
             template.resource.kind == resource.kind and template.resource.path == resource.path
         ):
-            for port in template.ports:
-                if port.path == path and port.source is None:
-                    return template, port
-    return None
+            yield from ((template, p) for p in template.ports if p.on_node is not None and p.source is None)
+            return
 
 
 def _order(template: PodTemplate) -> tuple[str, int, tuple[Any, ...]]:
@@ -88,8 +87,9 @@ def _order(template: PodTemplate) -> tuple[str, int, tuple[Any, ...]]:
 class HostPortShared(CheckFunction):
     name = "hostPortShared"
     description = (
-        "For a container port that pods take on their node (a `hostPort`, or any container port of a pod with "
-        "`hostNetwork: true`): no other workload of the same project takes the same port and protocol on an "
+        "For each container port of a workload (the rule's `given` is the object) that its pods take on their "
+        "node (a `hostPort`, or any container port of a pod with `hostNetwork: true`): no other workload of the "
+        "same project takes the same port and protocol on an "
         "overlapping host address (the same `hostIP`, or either one unset or 0.0.0.0, as the scheduler's NodePorts "
         "check compares them) on nodes both may run on. `perNode: true` reports pairs where one side is a "
         "DaemonSet (its pods run on every node they may, so they meet the other's pods); `perNode: false` the "
@@ -108,26 +108,30 @@ class HostPortShared(CheckFunction):
     reads_projection = True  # the ports (hostPort, hostIP), hostNetwork, nodeSelector and the node affinity
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        own = _own_port(context, tuple(target.path))
-        if own is None or own[1].on_node is None:
-            return
-        template, port = own
-        on_node = own[1].on_node
+        # Called once per workload (`given: $`): the inventory already holds its ports, so no JSONPath walks
+        # every workload's containers.
+        for template, port in _own_ports(context):
+            found = self._shared(context, template, port, options["perNode"])
+            if found is not None:
+                yield found
+
+    def _shared(
+        self, context: CheckContext, template: PodTemplate, port: ContainerPort, per_node: bool
+    ) -> Violation | None:
         placement = placement_of(template.resource.get((*template.template_path, "spec")))
-        for other, other_port in context.inventory.host_ports.get(on_node, ()):
-            if not self._meets(template, port, other, other_port, options["perNode"]):
+        for other, other_port in context.inventory.host_ports.get(port.on_node or 0, ()):
+            if not self._meets(template, port, other, other_port, per_node):
                 continue
             other_placement = placement_of(other.resource.get((*other.template_path, "spec")))
             if not placement.may_share_node(other_placement):
                 continue
-            reason = _reason(template, other, placement, other_placement)
-            yield Violation(
-                path=(*target.path, _port_field(template, port)),
+            return Violation(
+                path=(*port.path, _port_field(template, port)),
                 variables={
                     "port": port.on_node,
                     "protocol": port.protocol,
                     "other": other.describe(),
-                    "reason": reason,
+                    "reason": _reason(template, other, placement, other_placement),
                 },
                 related=(
                     Related(
@@ -137,7 +141,7 @@ class HostPortShared(CheckFunction):
                     ),
                 ),
             )
-            return
+        return None
 
     @staticmethod
     def _meets(
