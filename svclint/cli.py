@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -280,7 +280,7 @@ def lint(**options: Any) -> None:
     from dataclasses import replace
 
     from svclint.core.model import Severity
-    from svclint.reporters import Report, renderer
+    from svclint.reporters import Report, part_renderer
     from svclint.reporters.outputs import is_terminal, plan_outputs, use_color
     from svclint.run.options import CommandLine, check_rule_names, resolve
     from svclint.run.pipeline import lint as run_lint
@@ -335,8 +335,8 @@ def lint(**options: Any) -> None:
         show_source = cli_options.show_source
         if show_source is None:
             show_source = output.file is None and is_terminal(stream)
-        rendered = renderer(output.format)(replace(report, color=color, show_source=show_source))
-        _write(_encoded(rendered, output.format), output.file)
+        parts = part_renderer(output.format)(replace(report, color=color, show_source=show_source))
+        _write((_encoded(part, output.format) for part in parts), output.file)
     if not cli_options.quiet and all(output.file is not None for output in outputs):
         _write_digest(report, [output.file for output in outputs if output.file is not None], cli_options.color)
     sys.exit(EXIT_FINDINGS if report.failing() else EXIT_CLEAN)
@@ -455,19 +455,21 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _NOT_A_BYTE = re.compile("[\ud800-\udc7f\udd00-\udfff]")  # surrogateescape holds bytes as U+DC80-U+DCFF
 
 
-def _write(data: bytes, output: str | None) -> None:
+def _write(data: bytes | Iterable[bytes], output: str | None) -> None:
+    """Write the report, given whole or in parts (which are written as they are made)."""
+    parts = (data,) if isinstance(data, bytes) else data
     if output is None:
         if sys.stdout is None:
             fail("cannot write the report: standard output is closed (use --output FILE)")
         try:
             sys.stdout.flush()
             binary = getattr(sys.stdout, "buffer", None)
-            if binary is not None:
-                binary.write(data)
-                binary.flush()
-            else:  # replaced by a text-only stream
-                sys.stdout.write(data.decode("utf-8", errors="replace"))
-                sys.stdout.flush()
+            for part in parts:
+                if binary is not None:
+                    binary.write(part)
+                else:  # replaced by a text-only stream
+                    sys.stdout.write(part.decode("utf-8", errors="replace"))
+            sys.stdout.flush()
         except BrokenPipeError:
             # `svclint lint . | head`: the reader left; do not print a traceback on exit.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -478,7 +480,7 @@ def _write(data: bytes, output: str | None) -> None:
     from svclint.core.safe_write import UnsafeTargetError, write_atomically
 
     try:
-        write_atomically(Path(output), data)
+        write_atomically(Path(output), parts)
     except UnsafeTargetError as err:
         fail(f"refusing to write the report: {err}")
     except OSError as err:

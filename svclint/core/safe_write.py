@@ -12,6 +12,7 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -32,15 +33,16 @@ def check_target(path: Path) -> os.stat_result | None:
     return info
 
 
-def write_atomically(path: Path, data: bytes, private: bool = False) -> None:
-    """Replace `path` with `data` in one step. A new file gets the usual permissions (0666 less the umask),
-    or 0600 when `private`; a file that exists keeps its permissions."""
+def write_atomically(path: Path, data: bytes | Iterable[bytes], private: bool = False) -> None:
+    """Replace `path` with `data` (whole, or its parts in order) in one step. A new file gets the usual
+    permissions (0666 less the umask), or 0600 when `private`; a file that exists keeps its permissions."""
     existing = check_target(path)
     directory = path.parent if str(path.parent) else Path(".")
     handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            out.write(data)
+            for part in (data,) if isinstance(data, bytes) else data:
+                out.write(part)
             out.flush()
             os.fsync(out.fileno())
         if existing is not None:

@@ -32,10 +32,11 @@ class FileOrigin:
 
     def __init__(self, display: str, real: Path | None, raw: bytes, options: LoadOptions) -> None:
         self.display = display
-        self.real = real
+        # Its path as text: a run keeps an origin per file, and a Path object costs several times its string.
+        self.real = None if real is None else os.fspath(real)
         # Streams cannot be read twice: stdin, and FIFOs such as `<(kustomize build)` (a second open would wait
         # for a writer that is gone). Their bytes are kept; regular files are read again.
-        self.stdin = raw if real is None or not _regular(real) else None
+        self.stdin = raw if self.real is None or not _regular(self.real) else None
         self.options: LoadOptions | None = options
         self.helm_template = options.helm_template
         self.size = len(raw)
@@ -73,7 +74,8 @@ class FileOrigin:
         raw = self.stdin
         if raw is None and self.real is not None:
             try:
-                raw = self.real.read_bytes()
+                with open(self.real, "rb") as handle:
+                    raw = handle.read()
             except OSError:
                 return {}
         if raw is None or self.options is None or len(raw) != self.size or zlib.crc32(raw) != self.checksum:
@@ -82,7 +84,7 @@ class FileOrigin:
         return {document.index: document.spans for document in loaded.documents}
 
 
-def _regular(path: Path) -> bool:
+def _regular(path: str) -> bool:
     try:
         return stat.S_ISREG(os.stat(path).st_mode)
     except OSError:

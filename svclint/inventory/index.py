@@ -343,7 +343,7 @@ class Inventory:
         if facts is None:
             templates = self.templates.get(namespace, [])
             facts = self._projects[("label keys", namespace)] = ProjectFacts(
-                ((template.resource.path, frozenset(template.labels)) for template in templates), frozenset.union
+                ((template.resource.path, frozenset(template.labels)) for template in templates), _union
             )
         return facts
 
@@ -505,6 +505,14 @@ def _either(one: bool, other: bool) -> bool:
     return one or other
 
 
+def _union(one: frozenset[str], other: frozenset[str]) -> frozenset[str]:
+    """Both sets' keys; one of the two when it holds the other, as most folders' summaries do: many folders then
+    share one set instead of each holding a copy."""
+    if other <= one:
+        return one
+    return other if one <= other else one | other
+
+
 def selects(selector: Mapping[str, Any], labels: Mapping[str, Any]) -> bool:
     """A Service selector matches labels when every key is there with the same value (as strings)."""
     for key, value in selector.items():
@@ -525,12 +533,14 @@ def build_inventory(
     kustomizations: Iterable[tuple[str, dict[str, Any]]] = (),
     template_of: Callable[[Resource], PodTemplate | None] | None = None,
     workloads_from: Inventory | None = None,
+    variants: dict[tuple[str, str, str], list[Resource]] | None = None,
 ) -> Inventory:
     """The index of a run's objects; `kustomizations` are (file, document) of the run's kustomization files.
     `template_of` gives a new PodTemplate for each call (this build changes it): a caller that builds again and
     again over mostly the same objects may copy ones it made before. `workloads_from` is an inventory built from
     the very objects that feed the pod templates among `resources` (see feeds_workloads), in the same order: its
-    templates and their index are taken instead of being made again."""
+    templates and their index are taken instead of being made again. `variants` are the `definitions` the
+    objects are judged against, when they are wider than these objects (several views of one run)."""
     inventory = Inventory(partial_view=partial_view, kustomized=KustomizedNamespaces(kustomizations))
     template_of = template_of or pod_template
     scaled: dict[tuple[str, str, str], int] = {}
@@ -563,7 +573,7 @@ def build_inventory(
                 inventory.backends[(use.namespace, use.service)].append(use)
         elif is_custom_resource(resource) or (kind == "Gateway" and is_gateway_api(resource)):
             inventory.custom_resources[resource.namespace].append(resource)
-    inventory.definitions = definitions(resources)
+    inventory.definitions = definitions(resources) if variants is None else variants
     for claims in inventory.nodeport_claims.values():
         claims.sort(key=lambda claim: claim.order)
     if workloads_from is not None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -36,9 +37,14 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.NOTE: 
 
 
 def render(report: Report) -> str:
-    """The log exactly as `json.dumps(log, indent=2)` writes it, but with each result serialised on its own:
-    the indenting encoder is pure Python and holds a string per token until it joins them, which for every
-    result of a large run at once costs several times the report's size (the run's peak memory)."""
+    return "".join(render_parts(report))
+
+
+def render_parts(report: Report) -> Iterator[str]:
+    """The log exactly as `json.dumps(log, indent=2)` writes it, in parts, with each result serialised on its
+    own: the indenting encoder is pure Python and holds a string per token until it joins them, which for every
+    result of a large run at once costs several times the report's size (the run's peak memory); written part by
+    part, the report is never whole in memory either."""
     rules = sorted(report.rules, key=lambda a: a.rule.id)
     index = {active.rule.id: position for position, active in enumerate(rules)}
     findings = report.active() if report.omit_suppressed else report.findings
@@ -46,17 +52,16 @@ def render(report: Report) -> str:
     # The last occurrence: only the Kubernetes version (MAJOR.MINOR) follows the results.
     head, _, tail = frame.rpartition(json.dumps(_RESULTS_MARKER))
     if not findings:
-        return f"{head}[]{tail}\n"
+        yield f"{head}[]{tail}\n"
+        return
     key_line = head[head.rindex("\n") + 1 :]
     key_indent = len(key_line) - len(key_line.lstrip(" "))
     item_start = "\n" + " " * (key_indent + 2)
-    parts = [head, "["]
-    for finding in findings:
+    yield head + "["
+    for number, finding in enumerate(findings):
         result = json.dumps(_result(finding, index, report.root, report.sources), indent=2, ensure_ascii=False)
-        parts.extend((item_start, result.replace("\n", item_start), ","))
-    parts[-1] = "\n" + " " * key_indent + "]"
-    parts.extend((tail, "\n"))
-    return "".join(parts)
+        yield ("," if number else "") + item_start + result.replace("\n", item_start)
+    yield "\n" + " " * key_indent + "]" + tail + "\n"
 
 
 # Stands for the results while the rest of the log is serialised.

@@ -89,8 +89,9 @@ class ViewChecks:
         # build for newer ones.
         variants = definitions(resource for view in views for resource in view.resources)
         for view in views:
-            inventory = self.index(view.resources, partial_view=view.partial, kustomizations=self.kustomizations)
-            inventory.definitions = variants
+            inventory = self.index(
+                view.resources, partial_view=view.partial, kustomizations=self.kustomizations, variants=variants
+            )
             self.prepare(inventory)
             engine = Engine(self.rules, inventory, self.params)
             for resource in view.resources:
