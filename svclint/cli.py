@@ -488,8 +488,13 @@ def _write(data: bytes | Iterable[bytes], output: str | None) -> None:
 
 
 @cli.command()
-@click.option("--stdio", is_flag=True, help="Talk over standard input and output (the default and only transport).")
-def server(stdio: bool) -> None:
+@click.option(
+    "--stdio",
+    is_flag=True,
+    expose_value=False,  # accepted because editors pass it; standard input and output is the only transport
+    help="Talk over standard input and output (the default and only transport).",
+)
+def server() -> None:
     """Run the language server: diagnostics, quick fixes and rule documentation in editors."""
     from svclint.lsp.server import serve
 

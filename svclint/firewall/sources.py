@@ -34,7 +34,6 @@ TERRAFORM_KINDS = {
     "aws_security_group_rule": "terraform:aws_security_group_rule",
     "aws_vpc_security_group_ingress_rule": "terraform:aws_vpc_security_group_ingress_rule",
 }
-FIREWALL_KINDS = frozenset({"ComputeFirewall", GCLOUD_KIND, AWS_KIND, *TERRAFORM_KINDS.values()})
 _PROTOCOL_NUMBERS = {"6": "tcp", "17": "udp", "132": "sctp", "1": "icmp", "-1": ALL}
 MAX_EXPORT_BYTES = 64 * 1024 * 1024
 

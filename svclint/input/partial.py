@@ -7,29 +7,13 @@ not conditions on absent fields, and not what the object selects: the merged obj
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from svclint.input.document import Resource
-from svclint.input.parsing.loader import LoadedFile
 
 KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
-
-
-def kustomize_patch_files(files: Iterable[LoadedFile]) -> set[Path]:
-    """Files that the kustomizations of the run use as patches, resolved."""
-    patches: set[Path] = set()
-    for loaded in files:
-        path = Path(loaded.path)
-        if path.name not in KUSTOMIZATION_FILES:
-            continue
-        base = Path(os.path.abspath(path)).parent
-        for document in loaded.documents:
-            if isinstance(document.data, dict):
-                patches.update(base / name for name in patch_paths(document.data))
-    return {Path(os.path.normpath(p)) for p in patches}
 
 
 def patch_paths(kustomization: dict[str, Any]) -> Iterable[str]:

@@ -9,7 +9,6 @@ per build and objects over all builds; a kustomization reached again while it is
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from svclint.core.model import FieldPath, Span
@@ -18,7 +17,7 @@ from svclint.input.document import Document, Resource
 from svclint.kustomize.objects import BuiltObject
 from svclint.kustomize.patching import apply_patch, json_patches, patches_of
 from svclint.kustomize.transforms import add_annotations, add_labels, rename, set_namespace, set_replicas
-from svclint.kustomize.tree import Entry, Kustomization, is_kustomization_file, read_documents
+from svclint.kustomize.tree import Entry, Kustomization, read_documents
 
 NOT_FOLLOWED = "kustomize-not-followed"
 BUILD_ERROR = "kustomize-build-error"
@@ -293,7 +292,3 @@ class Builder:
         key = (kustomization.display, path)
         if key not in self.problems:
             self.problems[key] = BuildProblem(code, kustomization.display, kustomization.span(path), message)
-
-
-def kustomization_paths(paths: Iterable[str]) -> list[str]:
-    return [path for path in paths if is_kustomization_file(path)]

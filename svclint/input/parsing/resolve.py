@@ -29,7 +29,6 @@ _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
 # Characters a number can start with; anything else is a string at once (the common case).
 _NUMERIC_START = frozenset("0123456789+-.")
 
-STR_TAG = "tag:yaml.org,2002:str"
 _KNOWN_SCALAR_TAGS = {
     "tag:yaml.org,2002:int": "int",
     "tag:yaml.org,2002:float": "float",

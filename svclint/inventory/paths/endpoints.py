@@ -27,23 +27,16 @@ class EndpointSet:
     resource: Resource
     service: str | None  # the Service it belongs to, by label (slices) or by name (Endpoints)
     ports: tuple[EndpointPort, ...]
-    address_count: int
 
 
 def read_slice(resource: Resource) -> EndpointSet:
     metadata = resource.data.get("metadata")
     labels = metadata.get("labels") if isinstance(metadata, dict) else None
     service = labels.get(SERVICE_NAME_LABEL) if isinstance(labels, dict) else None
-    endpoints = resource.data.get("endpoints")
-    count = 0
-    for endpoint in endpoints if isinstance(endpoints, list) else ():
-        addresses = endpoint.get("addresses") if isinstance(endpoint, dict) else None
-        count += len(addresses) if isinstance(addresses, list) else 0
     return EndpointSet(
         resource,
         service if isinstance(service, str) and service else None,
         _ports(resource.data.get("ports"), ("ports",)),
-        count,
     )
 
 
@@ -53,11 +46,7 @@ def read_endpoints(resource: Resource) -> list[EndpointSet]:
     for index, subset in enumerate(subsets if isinstance(subsets, list) else ()):
         if not isinstance(subset, dict):
             continue
-        addresses = subset.get("addresses")
-        count = len(addresses) if isinstance(addresses, list) else 0
-        found.append(
-            EndpointSet(resource, resource.name, _ports(subset.get("ports"), ("subsets", index, "ports")), count)
-        )
+        found.append(EndpointSet(resource, resource.name, _ports(subset.get("ports"), ("subsets", index, "ports"))))
     return found
 
 

@@ -49,7 +49,6 @@ class PathIndex:
     # The labels of each Namespace object of the run, by name (one entry per definition).
     namespace_labels: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
     _routes_of: dict[int, Route] = field(default_factory=dict, repr=False)  # by id() of the route's Resource
-    _backends_to: dict[tuple[str, str], list[BackendRef]] = field(default_factory=lambda: defaultdict(list))
 
     def add(self, resource: Resource) -> bool:
         """Read the object when the path model needs it; False when it does not."""
@@ -58,9 +57,6 @@ class PathIndex:
             route = read_route(resource)
             self.routes.append(route)
             self._routes_of[id(resource)] = route
-            for backend in route.backends:
-                if backend.is_service:
-                    self._backends_to[(backend.namespace, backend.name)].append(backend)
         elif is_gateway(resource):
             self.gateways[(resource.namespace, resource.name)].append(read_gateway(resource))
         elif is_reference_grant(resource):
@@ -100,10 +96,6 @@ class PathIndex:
             return same_file
         folder = os.path.dirname(path)
         return [d for d in definitions if os.path.dirname(d.resource.path) == folder] or definitions
-
-    def backends_to(self, namespace: str, service: str) -> list[BackendRef]:
-        """The route backendRefs that name the Service."""
-        return self._backends_to.get((namespace, service), [])
 
     def granting(self, backend: BackendRef) -> ReferenceGrant | None:
         """The ReferenceGrant of the backend's namespace that allows its route to refer to it."""
