@@ -123,8 +123,9 @@ def _type_of(spec: dict[str, object]) -> str:
 
 def functions_page() -> str:
     """docs/functions.md: the check functions rules can name, with their options' schemas."""
-    from svclint.functions import REGISTRY
+    from svclint.functions import all_functions
 
+    functions = all_functions()
     lines = [
         "# Check functions",
         "",
@@ -137,8 +138,8 @@ def functions_page() -> str:
         "a placeholder that is the whole value keeps its type.",
         "",
     ]
-    for name in sorted(REGISTRY):
-        function = REGISTRY[name]
+    for name in sorted(functions):
+        function = functions[name]
         lines += [f"## `{name}`", "", function.description, ""]
         facts = []
         if function.provides:
@@ -161,9 +162,9 @@ def main(argv: list[str] | None = None) -> int:
     from svclint.engine.bundle import build_bundle
     from svclint.engine.bundlefile import BUNDLE
     from svclint.engine.ruleset import builtin_rules_dir
-    from svclint.functions import REGISTRY
+    from svclint.functions import all_functions
 
-    BUNDLE.write_text(build_bundle(builtin_rules_dir(), REGISTRY), encoding="utf-8")
+    BUNDLE.write_text(build_bundle(builtin_rules_dir(), all_functions()), encoding="utf-8")
     target = Path(args[0] if args else "docs") / "rules"
     target.mkdir(parents=True, exist_ok=True)
     pages = rule_pages(load_all_rules(LintSettings(paths=(), use_cache=False)))

@@ -232,9 +232,9 @@ def check_rules(directory: Path, verbose: bool) -> None:
     """
     from svclint.commands.ruletests import run_examples
     from svclint.engine.ruleset import builtin_rules_dir, load_rules
-    from svclint.functions import REGISTRY
+    from svclint.functions import all_functions
 
-    rules = load_rules([builtin_rules_dir(), directory], REGISTRY)
+    rules = load_rules([builtin_rules_dir(), directory], all_functions())
     own = [rule for rule in rules if not rule.builtin]
     if not own:
         raise SvclintError(f"{directory}: no rule files (*.yaml, *.yml)")

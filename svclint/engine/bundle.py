@@ -8,6 +8,9 @@ shipped beside it.
 In a source checkout, `rules/` may be edited before the bundle is written again. A rule file newer than the
 bundle (or one added or removed) makes svclint compare content hashes, and read the rule files themselves when
 they differ; an installed wheel's rules are not edited, so there the bundle is trusted as it is.
+
+The bundle also declares each check function (its module, options schema and flags, see catalog.py), so that a
+run imports a function's module only when it evaluates a rule naming it.
 """
 
 from __future__ import annotations
@@ -15,8 +18,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from svclint.engine.api import CheckFunctions
+from svclint.engine.api import CheckFunction, CheckFunctions
 from svclint.engine.bundlefile import BUNDLE, FORMAT, files_match, inside_package, read_bundle, well_formed
+from svclint.engine.catalog import declared_function, function_facts
 from svclint.engine.ruleset import Rule, RuleError, compile_rule_data, read_rule_document, schema_digest
 from svclint.engine.tables import read_table, table_files
 
@@ -43,7 +47,14 @@ def build_bundle(directory: Path, functions: CheckFunctions) -> str:
         {"file": path.name, "sha256": hashlib.sha256(path.read_bytes()).hexdigest(), "data": read_table(path)}
         for path in table_files(directory / "tables")
     ]
-    bundle = {"format": FORMAT, "schemas": schema_digest(functions), "rules": entries, "tables": tables}
+    declared = {name: function_facts(functions[name]) for name in sorted(functions)}
+    bundle = {
+        "format": FORMAT,
+        "schemas": schema_digest(functions),
+        "functions": declared,
+        "rules": entries,
+        "tables": tables,
+    }
     return json.dumps(bundle, indent=1, ensure_ascii=False) + "\n"
 
 
@@ -62,3 +73,15 @@ def bundled_rules(directory: Path, functions: CheckFunctions, bundle: Path = BUN
         return [compile_rule_data(str(directory / entry["file"]), entry["data"], True, functions) for entry in entries]
     except (RuleError, KeyError, TypeError, ValueError):
         return None  # a damaged bundle: the rule files say what is right
+
+
+def bundled_functions(bundle: Path = BUNDLE) -> dict[str, CheckFunction] | None:
+    """The check functions the bundle declares, their modules not imported; None when it declares none."""
+    found = read_bundle(bundle)
+    declared = None if found is None else found[0].get("functions")
+    if not isinstance(declared, dict) or not declared:
+        return None
+    try:
+        return {name: declared_function(name, facts) for name, facts in declared.items()}
+    except (KeyError, TypeError, ValueError):
+        return None  # a damaged bundle: import the functions themselves

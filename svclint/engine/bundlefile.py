@@ -14,20 +14,29 @@ BUNDLE = PACKAGE_DIR / "builtin_rules.json"
 FORMAT = 1
 
 
+# The bundle read last, by path, modification time and size: a run reads it for its check functions and for its
+# rules, and parsing it is most of what reading it costs.
+_last_read: dict[tuple[Path, int, int], dict[str, Any]] = {}
+
+
 def read_bundle(bundle: Path) -> tuple[dict[str, Any], float] | None:
-    """The bundle's content and modification time, or None when it cannot be read or is not this format."""
+    """The bundle's content and modification time, or None when it cannot be read or is not this format.
+    The content is shared between callers: read it, never change it."""
     try:
-        text = bundle.read_bytes()
-        modified = os.stat(bundle).st_mtime
+        status = os.stat(bundle)
+        key = (bundle, status.st_mtime_ns, status.st_size)
+        content: Any = _last_read.get(key)
+        if content is None:
+            content = json.loads(bundle.read_bytes())
     except OSError:
         return None
-    try:
-        content: Any = json.loads(text)
     except ValueError:
         return None
     if not isinstance(content, dict) or content.get("format") != FORMAT:
         return None
-    return content, modified
+    _last_read.clear()
+    _last_read[key] = content
+    return content, status.st_mtime
 
 
 def well_formed(entries: Any) -> TypeGuard[list[dict[str, Any]]]:

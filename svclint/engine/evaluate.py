@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from svclint.core.model import FieldPath, Finding, Location, Severity, Span, format_field_path
@@ -25,11 +26,18 @@ class RuleRuntimeError(Exception):
 
 @dataclass(frozen=True)
 class ActiveRule:
-    """A rule as this run uses it: its severity after configuration, its options prepared with the params."""
+    """A rule as this run uses it: its severity after configuration, its options with the params filled in."""
 
     rule: Rule
     severity: Severity
-    options: Any
+    written_options: Any
+
+    @cached_property
+    def options(self) -> Any:
+        """The options as the check function wants them. Prepared when the rule is first evaluated: preparing
+        imports the function's module, which a run whose files the rule never reaches does not need."""
+        assert self.rule.function is not None
+        return self.rule.function.prepare(self.written_options)
 
 
 def activate(
@@ -39,7 +47,7 @@ def activate(
     for rule in rules:
         options: Any = None
         if rule.function is not None:
-            options = rule.function.prepare(substitute_options(rule.options, {"params": variables}))
+            options = substitute_options(rule.options, {"params": variables})
         active.append(ActiveRule(rule, severities.get(rule.id, rule.severity), options))
     return active
 

@@ -8,19 +8,31 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from svclint.engine.bundle import bundled_rules
+from svclint.engine.api import CheckFunctions
+from svclint.engine.bundle import bundled_functions, bundled_rules
+from svclint.engine.catalog import FunctionCatalog
 from svclint.engine.evaluate import ActiveRule, activate
 from svclint.engine.params import Params
 from svclint.engine.ruleset import Rule, builtin_rules_dir, load_rules
-from svclint.functions import REGISTRY
+from svclint.functions import all_functions
 from svclint.k8s.kinds import BUILTIN_KINDS, INVENTORY_KINDS
 from svclint.run.filework import WHOLE_KINDS
 from svclint.run.settings import ConfigError, LintSettings
 
 
+def check_functions() -> CheckFunctions:
+    """The check functions rules may name: as the bundle declares them (their modules imported when a rule
+    naming them is evaluated), or all of them imported when there is no bundle that declares them."""
+    declared = bundled_functions()
+    if declared is None:
+        return all_functions()
+    return FunctionCatalog(declared, all_functions)
+
+
 def load_all_rules(settings: LintSettings) -> list[Rule]:
     builtin = builtin_rules_dir()
-    bundled = bundled_rules(builtin, REGISTRY)
+    functions = check_functions()
+    bundled = bundled_rules(builtin, functions)
     directories = [*([builtin] if bundled is None else []), *settings.rule_dirs]
     cache = None
     if settings.use_cache and directories:
@@ -28,7 +40,7 @@ def load_all_rules(settings: LintSettings) -> list[Rule]:
         from svclint.core.cache import ValidationCache, default_cache_dir
 
         cache = ValidationCache(default_cache_dir())
-    return load_rules(directories, REGISTRY, cache, preloaded=bundled or ())
+    return load_rules(directories, functions, cache, preloaded=bundled or ())
 
 
 def select_rules(rules: Sequence[Rule], settings: LintSettings) -> list[Rule]:

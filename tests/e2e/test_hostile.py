@@ -23,8 +23,10 @@ from hypothesis import strategies as st
 from conftest import builtin_rules, run_files, svclint
 from svclint.core.model import Finding
 from svclint.engine.ruleset import RuleError, load_rule_file
-from svclint.functions import REGISTRY
+from svclint.functions import all_functions
 from svclint.run.pipeline import RunResult
+
+REGISTRY = all_functions()
 
 ALL_RULES = tuple(rule.id for rule in builtin_rules())
 FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

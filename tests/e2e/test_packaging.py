@@ -99,14 +99,15 @@ def test_installed_svclint_reads_its_rules_from_the_bundle(installed: Path, tmp_
     code = (
         "from svclint.engine.bundle import bundled_rules\n"
         "from svclint.engine.ruleset import builtin_rules_dir\n"
-        "from svclint.functions import REGISTRY\n"
-        "rules = bundled_rules(builtin_rules_dir(), REGISTRY)\n"
-        "print(len(rules) if rules is not None else 'no bundle')\n"
+        "from svclint.run.rules import check_functions\n"
+        "functions = check_functions()\n"
+        "rules = bundled_rules(builtin_rules_dir(), functions)\n"
+        "print(len(rules) if rules is not None else 'no bundle', type(functions).__name__)\n"
     )
     proc = subprocess.run(
         [str(installed / "bin" / "python"), "-c", code], cwd=tmp_path, capture_output=True, text=True, check=True
     )
-    assert proc.stdout.strip() == str(len(list((REPO / "rules").glob("*.yaml"))))
+    assert proc.stdout.split() == [str(len(list((REPO / "rules").glob("*.yaml")))), "FunctionCatalog"]
 
 
 def test_wheel_carries_license_and_metadata(installed: Path) -> None:

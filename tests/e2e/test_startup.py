@@ -41,7 +41,36 @@ NOT_ON_THE_ONE_FILE_PATH = [
     "svclint.filters.baseline",
     "svclint.firewall.model",
     "svclint.reporters.sarif",
+    # Check functions load when a rule naming them is first evaluated: no rule naming these reaches kubia.yaml's
+    # objects (its load balancer has source ranges and no annotations; no route, EndpointSlice or StatefulSet).
+    "svclint.functions.cloud",
+    "svclint.functions.endpoints",
+    "svclint.functions.firewall",
+    "svclint.functions.gateway",
+    "svclint.functions.statefulsets",
 ]
+
+ROUTE_TO_A_MISSING_SERVICE = """\
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata:
+  name: store
+spec:
+  rules:
+  - backendRefs:
+    - name: store-v3
+      port: 9000
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: store
+spec:
+  selector:
+    app: store
+  ports:
+  - port: 9000
+"""
 
 
 def _modules(tmp_path: Path, *args: str) -> set[str]:
@@ -69,3 +98,12 @@ def test_what_is_left_out_still_loads_when_a_run_uses_it(service: Path) -> None:
     modules = _modules(service, "lint", "-f", "sarif", "kubia.yaml", "kustomization.yaml")
     assert {"svclint.kustomize.build", "svclint.reporters.sarif"} <= modules
     assert "svclint.commands.rules" in _modules(service, "rules")
+
+
+def test_a_check_function_loads_when_a_rule_naming_it_meets_its_objects(tmp_path: Path) -> None:
+    (tmp_path / "route.yaml").write_text(ROUTE_TO_A_MISSING_SERVICE)
+    done = subprocess.run(
+        [sys.executable, "-m", "svclint", "lint", "route.yaml"], cwd=tmp_path, capture_output=True, text=True
+    )
+    assert "route.yaml:8:13: warning SVC220 backendRef Service store-v3 does not exist" in done.stdout
+    assert "svclint.functions.gateway" in _modules(tmp_path, "lint", "route.yaml")

@@ -12,7 +12,9 @@ import pytest
 
 from svclint.core.cache import ValidationCache
 from svclint.engine.ruleset import RuleError, builtin_rules_dir, load_rules
-from svclint.functions import REGISTRY
+from svclint.functions import all_functions
+
+REGISTRY = all_functions()
 
 
 def _snapshot(directory: Path, cache_dir: Path | None) -> list[tuple[object, ...]]:

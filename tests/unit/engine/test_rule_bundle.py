@@ -13,7 +13,9 @@ from svclint.engine.bundle import build_bundle, bundled_rules
 from svclint.engine.bundlefile import BUNDLE
 from svclint.engine.ruleset import Rule, load_rules
 from svclint.engine.tables import bundled_tables, read_tables
-from svclint.functions import REGISTRY
+from svclint.functions import all_functions
+
+REGISTRY = all_functions()
 
 RULES = REPO / "rules"
 

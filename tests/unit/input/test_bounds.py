@@ -15,8 +15,10 @@ import pytest
 from conftest import builtin_rules, by_rule, run_files, svclint
 from svclint.core.model import Finding
 from svclint.engine.ruleset import RuleError, load_rule_file
-from svclint.functions import REGISTRY
+from svclint.functions import all_functions
 from svclint.input.parsing.depth import MAX_DEPTH
+
+REGISTRY = all_functions()
 
 ALL_RULES = tuple(rule.id for rule in builtin_rules())
 
