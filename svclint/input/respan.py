@@ -33,7 +33,9 @@ class FileOrigin:
     def __init__(self, display: str, real: Path | None, raw: bytes, options: LoadOptions) -> None:
         self.display = display
         # Its path as text: a run keeps an origin per file, and a Path object costs several times its string.
-        self.real = None if real is None else os.fspath(real)
+        # Usually the path shown is that text: then one string serves both.
+        text = None if real is None else os.fspath(real)
+        self.real = display if text == display else text
         # Streams cannot be read twice: stdin, and FIFOs such as `<(kustomize build)` (a second open would wait
         # for a writer that is gone). Their bytes are kept; regular files are read again.
         self.stdin = raw if self.real is None or not _regular(self.real) else None

@@ -13,7 +13,6 @@ import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from sys import intern
 from typing import TYPE_CHECKING, Any
 
 from svclint.core.bounded_read import TooLargeError
@@ -34,6 +33,7 @@ from svclint.inventory.index import Inventory
 from svclint.inventory.paths.gateway import ROUTE_KINDS
 from svclint.inventory.paths.index import PATH_KINDS
 from svclint.run.reuse import FileReuse, Prepared
+from svclint.run.sharing import SharedValues
 
 if TYPE_CHECKING:
     from svclint.input.parsing.reuse import ChunkReuse
@@ -210,32 +210,23 @@ def input_findings(loaded: LoadedFile, rules_by_name: Mapping[str, ActiveRule]) 
         )
 
 
-def settle(result: FileResult, options: LoadOptions) -> None:
-    """Make a result that crossed from a worker process as economical as one made here: its origins get the
-    run's load options back, and its objects share strings again (the loader interns keys and short values, a
-    repository says `name`, `app` and `TCP` a million times, but unpickling makes each a fresh string)."""
+def settle(result: FileResult, shared: SharedValues, options: LoadOptions | None = None) -> None:
+    """Make a result as economical as the run can keep it: its objects hold one copy of each value they share
+    with the objects of the files read before (sharing.py); with `options`, the result crossed from a worker
+    process and its origins get the run's load options back."""
     settled: set[int] = set()
     kept: list[Resource] = []
     for resource in result.kept:
         document = resource.document
         if id(document) not in settled:  # the items of a List share their document
             settled.add(id(document))
-            document.data = _interned(document.data)
-            if isinstance(document.origin, FileOrigin):
+            document.data = shared.share(document.data)
+            if options is not None and isinstance(document.origin, FileOrigin):
                 document.origin.bind(options)
         data = get_in(document.data, resource.prefix)
-        kept.append(_with_document(resource, document, data) if isinstance(data, dict) else resource)
+        moved = isinstance(data, dict) and data is not resource.data
+        kept.append(_with_document(resource, document, data) if moved else resource)
     result.kept = kept
-
-
-def _interned(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {intern(k) if isinstance(k, str) else k: _interned(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_interned(v) for v in value]
-    if isinstance(value, str) and len(value) <= 64:
-        return intern(value)
-    return value
 
 
 # --- Compact copies -----------------------------------------------------------------------------------------

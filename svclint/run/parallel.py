@@ -15,9 +15,11 @@ import os
 from collections.abc import Callable, Sequence
 
 from svclint.core.errors import SvclintError
+from svclint.input.parsing.loader import LoadOptions
 from svclint.input.partial import KUSTOMIZATION_FILES, patch_paths
 from svclint.input.sources import Source, read_stdin
 from svclint.run.filework import FileJob, FileResult, process, settle
+from svclint.run.sharing import SharedValues
 
 # Below this many files, or bytes, one process is faster than a pool.
 MIN_FILES_FOR_POOL = 48
@@ -46,8 +48,7 @@ def run_files(
     patches: set[str] = set()
     for index in kustomizations:
         source, reported = work[index]
-        result = process(source, reported, job, stdin)
-        results[index] = result
+        result = results.settled(index, process(source, reported, job, stdin))
         base = os.path.dirname(os.path.abspath(source.display))
         for kustomization in result.kustomizations:
             patches.update(os.path.normpath(os.path.join(base, path)) for path in patch_paths(kustomization))
@@ -57,24 +58,31 @@ def run_files(
     if workers <= 1:
         for index in rest:
             source, reported = work[index]
-            results[index] = process(source, reported, job, stdin)
+            results.settled(index, process(source, reported, job, stdin))
     else:
         pooled = [i for i in rest if work[i][0].real is not None]
         for index in rest:
             if work[index][0].real is None:
                 source, reported = work[index]
-                results[index] = process(source, reported, job, stdin)
+                results.settled(index, process(source, reported, job, stdin))
         _pool(workers, work, pooled, job, results)
     return [results[i] for i in range(len(work))]
 
 
 class _Results(dict[int, FileResult]):
-    """The results so far, telling the progress display of each new one."""
+    """The results so far, telling the progress display of each new one. Each is settled as it arrives: its
+    objects share values with the earlier files' (the table of shared values lives as long as the reading)."""
 
     def __init__(self, total: int, progress: Progress | None) -> None:
         super().__init__()
         self.total = total
         self.progress = progress
+        self.shared = SharedValues()
+
+    def settled(self, index: int, result: FileResult, options: LoadOptions | None = None) -> FileResult:
+        settle(result, self.shared, options)
+        self[index] = result
+        return result
 
     def __setitem__(self, index: int, result: FileResult) -> None:
         super().__setitem__(index, result)
@@ -154,8 +162,7 @@ def _pool(
                         "--jobs 1 to read them in one process"
                     ) from None
                 returned += 1
-                settle(result, job.options)
-                results[index] = result
+                results.settled(index, result, job.options)
 
 
 def _process(item: tuple[int, Source, bool]) -> tuple[int, FileResult]:

@@ -107,8 +107,14 @@ def read_files(
     # because it points into a file of the run, and is suppressed where the whole-repository run reports it.
     files.directives = collect_directives(results, plan.ids)
     files.in_run = frozenset(result.path for result in results if result.reported)
-    files.files_read = {os.path.abspath(r.path): r.path for r in results if r.path != "<stdin>"}
+    files.files_read = {_absolute(r.path): r.path for r in results if r.path != "<stdin>"}
     return files
+
+
+def _absolute(path: str) -> str:
+    """The absolute path, the very string shown when it is already absolute: a run keeps one per file."""
+    absolute = os.path.abspath(path)
+    return path if absolute == path else absolute
 
 
 def _warn_empty(warnings: list[str]) -> Callable[[str], None]:
