@@ -13,6 +13,7 @@ def all_functions() -> CheckFunctions:
     from svclint.functions import (  # noqa: F401 - imported for their registrations
         cloud,
         crossref,
+        deprecated,
         endpoints,
         firewall,
         gateway,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from svclint.core.model import format_field_path
@@ -18,24 +19,9 @@ GCE_CLASSES = frozenset({"gce", "gce-internal"})
 NEG_ANNOTATION = "cloud.google.com/neg"
 
 
-@register
-class TargetPortDeclared(CheckFunction):
-    name = "targetPortDeclared"
-    description = (
-        "For a Service port (the target is one item of spec.ports), looks at the pod templates the Service "
-        "selects, preferring those in the Service's own file, then its folder (all-in-one manifests). "
-        "`mode: named`: a named targetPort must be a container port name, with the same protocol, in every "
-        "selected template. `mode: numeric`: a numeric targetPort (or port, when targetPort is absent) should be "
-        "a declared containerPort of some selected template; only checked when those templates declare ports at "
-        "all, and not when a container's command, args or env name the number. Silent when nothing is selected "
-        "(the selector rules speak then)."
-    )
-    options_schema = {
-        "type": "object",
-        "properties": {"mode": {"enum": ["named", "numeric"]}},
-        "required": ["mode"],
-        "additionalProperties": False,
-    }
+class _TargetPortCheck(CheckFunction):
+    """A Service port's targetPort against the pod templates the Service selects."""
+
     provides = frozenset({"reason", "target", "protocol"})
     needs_inventory = True
 
@@ -57,10 +43,49 @@ class TargetPortDeclared(CheckFunction):
         path = (*target.path, "targetPort")
         if wanted in (None, 0, ""):
             wanted, path = port.get("port"), (*target.path, "port")
-        if options["mode"] == "named":
-            if isinstance(wanted, str) and not wanted.isdigit():
-                yield from _named(wanted, protocol, matched, path)
-        elif isinstance(wanted, int) and not isinstance(wanted, bool):
+        yield from self.compare(wanted, protocol, matched, path)
+
+    def compare(
+        self, wanted: Any, protocol: str, matched: list[PodTemplate], path: tuple[Any, ...]
+    ) -> Iterable[Violation]:
+        raise NotImplementedError
+
+
+_SELECTED_TEMPLATES = (
+    "For a Service port (the target is one item of spec.ports), looks at the pod templates the Service selects, "
+    "preferring those in the Service's own file, then its folder (all-in-one manifests). "
+)
+_SILENT_UNSELECTED = " Silent when nothing is selected (the selector rules speak then)."
+
+
+@register
+class TargetPortNameDeclared(_TargetPortCheck):
+    name = "targetPortNameDeclared"
+    description = (
+        _SELECTED_TEMPLATES + "A named targetPort must be a container port name, with the same protocol, in every "
+        "selected template." + _SILENT_UNSELECTED
+    )
+
+    def compare(
+        self, wanted: Any, protocol: str, matched: list[PodTemplate], path: tuple[Any, ...]
+    ) -> Iterable[Violation]:
+        if isinstance(wanted, str) and not wanted.isdigit():
+            yield from _named(wanted, protocol, matched, path)
+
+
+@register
+class TargetPortNumberDeclared(_TargetPortCheck):
+    name = "targetPortNumberDeclared"
+    description = (
+        _SELECTED_TEMPLATES + "A numeric targetPort (or port, when targetPort is absent) should be a declared "
+        "containerPort of some selected template; only checked when those templates declare ports at all, and not "
+        "when a container's command, args or env name the number." + _SILENT_UNSELECTED
+    )
+
+    def compare(
+        self, wanted: Any, protocol: str, matched: list[PodTemplate], path: tuple[Any, ...]
+    ) -> Iterable[Violation]:
+        if isinstance(wanted, int) and not isinstance(wanted, bool):
             yield from _numeric(wanted, protocol, matched, path)
 
 
@@ -166,67 +191,121 @@ class NodePortCollision(CheckFunction):
                 return
 
 
-@register
-class IngressBackend(CheckFunction):
-    name = "ingressBackend"
-    description = (
-        "For an Ingress backend (networking.k8s.io/v1 `service: {name, port}` or v1beta1 "
-        "`serviceName`/`servicePort`): `check: service`, the Service exists in the Ingress's namespace (silent when "
-        "the run holds no Service there, or an operator's object or Gateway of that namespace is named like the "
-        "Service, `<name>` or `<name>-...`: its controller makes it); `check: port`, that Service has the port, by "
-        "number or by name; `check: neg`, on the gce and gce-internal ingress classes a ClusterIP backend has the "
-        "cloud.google.com/neg annotation (container-native load balancing)."
-    )
-    options_schema = {
-        "type": "object",
-        "properties": {"check": {"enum": ["service", "port", "neg"]}},
-        "required": ["check"],
-        "additionalProperties": False,
-    }
+_INGRESS_BACKEND = (
+    "For an Ingress backend (networking.k8s.io/v1 `service: {name, port}` or v1beta1 `serviceName`/`servicePort`): "
+)
+
+
+@dataclass(frozen=True, slots=True)
+class BackendInView:
+    """An Ingress backend, where its parts are, and the Service of the run it names (None when there is none)."""
+
+    target: Target
+    reference: tuple[str, Any, tuple[Any, ...], tuple[Any, ...]]  # name, port, and their paths in the backend
+    service: Resource | None
+    context: CheckContext
+
+    @property
+    def name(self) -> str:
+        return self.reference[0]
+
+    @property
+    def port(self) -> Any:
+        return self.reference[1]
+
+    @property
+    def name_path(self) -> tuple[Any, ...]:
+        return (*self.target.path, *self.reference[2])
+
+    @property
+    def port_path(self) -> tuple[Any, ...]:
+        return (*self.target.path, *self.reference[3])
+
+
+class _IngressBackendCheck(CheckFunction):
+    """An Ingress backend against the Service it names, found near the Ingress in its namespace."""
+
     provides = frozenset({"service", "port", "reason"})
     needs_inventory = True
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        backend = target.value
-        ingress = context.resource
-        reference = backend_reference(backend)
+        reference = backend_reference(target.value)
         if reference is None:
             return
-        name, port, name_path, port_path = reference
-        inventory = context.inventory
-        namespace = ingress.namespace
-        service = inventory.service_near(namespace, name, ingress.path)
-        check = options["check"]
-        if check == "service":
-            if service is not None or not inventory.services.get(namespace):
-                return
-            if service_maker(inventory, namespace, name) is not None:
-                return  # an operator or Gateway controller makes it
-            elsewhere = [ns for ns, services in sorted(inventory.services.items()) if name in services]
-            reason = f"no Service {name} in namespace {namespace}"
-            related: tuple[Related, ...] = ()
-            if elsewhere:
-                other = inventory.services[elsewhere[0]][name][0]
-                reason += f"; there is one in namespace {elsewhere[0]}, but an Ingress routes to its own namespace"
-                related = (Related(other, ("metadata", "name"), f"Service {elsewhere[0]}/{name}"),)
+        ingress = context.resource
+        service = context.inventory.service_near(ingress.namespace, reference[0], ingress.path)
+        yield from self.compare(BackendInView(target, reference, service, context))
+
+    def compare(self, backend: BackendInView) -> Iterable[Violation]:
+        raise NotImplementedError
+
+
+@register
+class IngressBackendService(_IngressBackendCheck):
+    name = "ingressBackendService"
+    description = (
+        _INGRESS_BACKEND + "the Service exists in the Ingress's namespace (silent when the run holds no Service "
+        "there, or an operator's object or Gateway of that namespace is named like the Service, `<name>` or "
+        "`<name>-...`: its controller makes it)."
+    )
+
+    def compare(self, backend: BackendInView) -> Iterable[Violation]:
+        inventory = backend.context.inventory
+        namespace, name = backend.context.resource.namespace, backend.name
+        if backend.service is not None or not inventory.services.get(namespace):
+            return
+        if service_maker(inventory, namespace, name) is not None:
+            return  # an operator or Gateway controller makes it
+        elsewhere = [ns for ns, services in sorted(inventory.services.items()) if name in services]
+        reason = f"no Service {name} in namespace {namespace}"
+        related: tuple[Related, ...] = ()
+        if elsewhere:
+            other = inventory.services[elsewhere[0]][name][0]
+            reason += f"; there is one in namespace {elsewhere[0]}, but an Ingress routes to its own namespace"
+            related = (Related(other, ("metadata", "name"), f"Service {elsewhere[0]}/{name}"),)
+        yield Violation(
+            path=backend.name_path,
+            variables={"service": name, "port": _show(backend.port), "reason": reason},
+            related=related,
+        )
+
+
+@register
+class IngressBackendServicePort(_IngressBackendCheck):
+    name = "ingressBackendServicePort"
+    description = _INGRESS_BACKEND + "the Service it names has the port, by number or by name."
+
+    def compare(self, backend: BackendInView) -> Iterable[Violation]:
+        if backend.service is not None and backend.port is not None:
+            yield from _missing_port(backend.service, backend.name, backend.port, backend.port_path)
+
+
+@register
+class GceIngressBackendNeg(_IngressBackendCheck):
+    name = "gceIngressBackendNeg"
+    description = (
+        _INGRESS_BACKEND + "on the gce and gce-internal ingress classes, a ClusterIP backend Service has the "
+        "cloud.google.com/neg annotation (container-native load balancing)."
+    )
+
+    def compare(self, backend: BackendInView) -> Iterable[Violation]:
+        service = backend.service
+        if service is None or ingress_class(backend.context.resource) not in GCE_CLASSES:
+            return
+        spec = service.data.get("spec")
+        kind = spec.get("type") if isinstance(spec, dict) else None
+        annotations = service.get(("metadata", "annotations"))
+        has_neg = isinstance(annotations, dict) and NEG_ANNOTATION in annotations
+        if kind in (None, "", "ClusterIP") and not has_neg:
             yield Violation(
-                path=(*target.path, *name_path),
-                variables={"service": name, "port": _show(port), "reason": reason},
-                related=related,
+                path=backend.name_path,
+                variables={"service": backend.name, "port": _show(backend.port), "reason": ""},
+                related=(
+                    Related(
+                        service, ("metadata", "name"), f"Service {backend.context.resource.namespace}/{backend.name}"
+                    ),
+                ),
             )
-        elif check == "port" and service is not None and port is not None:
-            yield from _missing_port(service, name, port, (*target.path, *port_path))
-        elif check == "neg" and service is not None and ingress_class(ingress) in GCE_CLASSES:
-            spec = service.data.get("spec")
-            kind = spec.get("type") if isinstance(spec, dict) else None
-            annotations = service.get(("metadata", "annotations"))
-            has_neg = isinstance(annotations, dict) and NEG_ANNOTATION in annotations
-            if kind in (None, "", "ClusterIP") and not has_neg:
-                yield Violation(
-                    path=(*target.path, *name_path),
-                    variables={"service": name, "port": _show(port), "reason": ""},
-                    related=(Related(service, ("metadata", "name"), f"Service {namespace}/{name}"),),
-                )
 
 
 def _missing_port(service: Resource, name: str, port: Any, path: tuple[Any, ...]) -> Iterable[Violation]:

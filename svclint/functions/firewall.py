@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from svclint.engine.api import MISSING, CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.firewall.settings import ALL
@@ -18,23 +18,15 @@ def _model(context: CheckContext) -> FirewallModel | None:
     return context.inventory.firewall
 
 
-@register
-class FirewallCoverage(CheckFunction):
-    name = "firewallCoverage"
-    description = (
-        "For a Service port (an item of spec.ports), judges whether the firewall rules of the run let traffic "
-        "reach its node port, with the provider's semantics (GCP: priorities, deny before allow, implied deny; "
-        "AWS: union of allows). `mode: fixed` checks the nodePort it asks for; `mode: unassigned` checks, for a "
-        "port without nodePort, that the whole node-port range is open, since the cluster picks the port. For a "
-        "container port (an item of a container's ports), `mode: host` checks the port it takes on the node: its "
-        "`hostPort`, or its containerPort in a pod with `hostNetwork: true` (not one bound to a loopback hostIP)."
-    )
-    options_schema = {
-        "type": "object",
-        "properties": {"mode": {"enum": ["fixed", "unassigned", "host"]}},
-        "required": ["mode"],
-        "additionalProperties": False,
-    }
+_COVERAGE = (
+    "Judges whether the firewall rules of the run let traffic reach a port of the nodes, with the provider's "
+    "semantics (GCP: priorities, deny before allow, implied deny; AWS: union of allows). "
+)
+
+
+class _PortCoverage(CheckFunction):
+    """A port of the nodes against the firewall model of the run."""
+
     provides = frozenset({"reason", "command", "protocol", "nodePort", "firstClosed"})
     needs_inventory = True
     needs_firewall = True
@@ -45,29 +37,61 @@ class FirewallCoverage(CheckFunction):
         port = target.value
         if model is None or not isinstance(port, dict):
             return
-        protocol = str(port.get("protocol") or "TCP").lower()
-        if options["mode"] == "host":
-            on_node = _port_on_node(context, target, port)
-            verdict = model.verdict(protocol, on_node) if on_node is not None else None
-            if on_node is not None and verdict is not None and not verdict.allowed:
-                field = "hostPort" if is_integer(port.get("hostPort")) and port["hostPort"] > 0 else "containerPort"
-                yield _closed(context, model, verdict, protocol, on_node, (*target.path, field))
+        yield from self.judge(model, context, target, port, str(port.get("protocol") or "TCP").lower())
+
+    def judge(
+        self, model: FirewallModel, context: CheckContext, target: Target, port: dict[str, Any], protocol: str
+    ) -> Iterable[Violation]:
+        raise NotImplementedError
+
+
+class _OnePortCoverage(_PortCoverage):
+    """One port number the port takes on the nodes, judged on its own."""
+
+    def judge(
+        self, model: FirewallModel, context: CheckContext, target: Target, port: dict[str, Any], protocol: str
+    ) -> Iterable[Violation]:
+        on_node = self.port_on_node(context, target, port)
+        if on_node is None:
             return
+        number, field = on_node
+        verdict = model.verdict(protocol, number)
+        if not verdict.allowed:
+            yield _closed(context, model, verdict, protocol, number, (*target.path, field))
+
+    def port_on_node(self, context: CheckContext, target: Target, port: dict[str, Any]) -> tuple[int, str] | None:
+        """The port number on the nodes and the field that sets it; None when the port takes none."""
+        raise NotImplementedError
+
+
+@register
+class NodePortAllowed(_OnePortCoverage):
+    name = "nodePortAllowed"
+    description = _COVERAGE + "For a Service port (an item of spec.ports), checks the nodePort it asks for."
+
+    def port_on_node(self, context: CheckContext, target: Target, port: dict[str, Any]) -> tuple[int, str] | None:
         node_port = port.get("nodePort", MISSING)
-        if options["mode"] == "fixed":
-            if not is_integer(node_port) or node_port <= 0:
-                return
-            verdict = model.verdict(protocol, node_port)
-            if not verdict.allowed:
-                yield _closed(context, model, verdict, protocol, node_port, (*target.path, "nodePort"))
-            return
+        return (node_port, "nodePort") if is_integer(node_port) and node_port > 0 else None
+
+
+@register
+class NodePortRangeAllowed(_PortCoverage):
+    name = "nodePortRangeAllowed"
+    description = (
+        _COVERAGE + "For a Service port (an item of spec.ports) without nodePort, checks that the whole node-port "
+        "range is open, since the cluster picks the port."
+    )
+
+    def judge(
+        self, model: FirewallModel, context: CheckContext, target: Target, port: dict[str, Any], protocol: str
+    ) -> Iterable[Violation]:
+        node_port = port.get("nodePort", MISSING)
         if is_integer(node_port) and node_port > 0:
             return
         low, high = context.params["nodePortRange"]["min"], context.params["nodePortRange"]["max"]
         covered, first = model.range_verdict(protocol, low, high)
         if not covered and first is not None:
             verdict = model.verdict(protocol, first)
-            related = _related(verdict)
             yield Violation(
                 variables={
                     "reason": _reason(verdict),
@@ -75,8 +99,23 @@ class FirewallCoverage(CheckFunction):
                     "firstClosed": first,
                     "command": command(model, context, protocol, f"{low}-{high}", verdict),
                 },
-                related=related,
+                related=_related(verdict),
             )
+
+
+@register
+class HostPortAllowed(_OnePortCoverage):
+    name = "hostPortAllowed"
+    description = (
+        _COVERAGE + "For a container port (an item of a container's ports), checks the port it takes on the node: "
+        "its `hostPort`, or its containerPort in a pod with `hostNetwork: true` (not one bound to a loopback hostIP)."
+    )
+
+    def port_on_node(self, context: CheckContext, target: Target, port: dict[str, Any]) -> tuple[int, str] | None:
+        on_node = _port_on_node(context, target, port)
+        if on_node is None:
+            return None
+        return on_node, "hostPort" if is_integer(port.get("hostPort")) and port["hostPort"] > 0 else "containerPort"
 
 
 def _port_on_node(context: CheckContext, target: Target, port: dict[str, Any]) -> int | None:
@@ -165,53 +204,9 @@ def _rule_name(text: str) -> str:
     return name[:63].rstrip("-")
 
 
-@register
-class FirewallRuleCheck(CheckFunction):
-    name = "firewallRule"
-    description = (
-        "For a firewall rule (a ComputeFirewall object or an entry of a --firewall-rules file): `check: "
-        "open-range` reports an enabled ingress allow that opens the whole node-port range (or every port) to "
-        "0.0.0.0/0 or ::/0 on the nodes; `check: stale` reports an allow for node ports that no Service of the "
-        "run claims and no pod takes as a host port (not on partial views); `check: readable` reports a rule "
-        "svclint cannot read."
-    )
-    options_schema = {
-        "type": "object",
-        "properties": {"check": {"enum": ["open-range", "stale", "readable"]}},
-        "required": ["check"],
-        "additionalProperties": False,
-    }
-    provides = frozenset({"rule", "permission", "sources", "reason"})
-    needs_inventory = True
-    needs_firewall = True
-    accepts_missing = True
-
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        model = _model(context)
-        if model is None:
-            return
-        resource = context.resource
-        check = options["check"]
-        if check == "readable":
-            for problem in model.problems_of(resource):
-                yield Violation(path=problem.path, variables={"reason": problem.message, "rule": resource.name})
-            return
-        low, high = context.params["nodePortRange"]["min"], context.params["nodePortRange"]["max"]
-        for rule in model.rules_of(resource):
-            if rule.action != "allow" or model.applicable(rule) is not None:
-                continue
-            for permission in rule.permissions:
-                if check == "open-range":
-                    violation = _open_range(rule, permission, low, high)
-                elif context.inventory.partial_view:
-                    violation = None
-                else:
-                    violation = _stale(context, rule, permission, low, high)
-                if violation is not None:
-                    yield violation
-
-
-def _open_range(rule: FirewallRule, permission: Permission, low: int, high: int) -> Violation | None:
+def _open_range(
+    context: CheckContext, rule: FirewallRule, permission: Permission, low: int, high: int
+) -> Violation | None:
     if not rule.sources.covers_everything():
         return None
     if permission.protocol not in (ALL, "tcp", "udp", "sctp") or not permission.covers(permission.protocol, low, high):
@@ -220,7 +215,7 @@ def _open_range(rule: FirewallRule, permission: Permission, low: int, high: int)
 
 
 def _stale(context: CheckContext, rule: FirewallRule, permission: Permission, low: int, high: int) -> Violation | None:
-    if permission.ports is None or permission.protocol == ALL:
+    if context.inventory.partial_view or permission.ports is None or permission.protocol == ALL:
         return None
     inside = [r for r in permission.ports if r.high >= low and r.low <= high]
     if not inside or permission.covers(permission.protocol, low, high):
@@ -244,3 +239,71 @@ def _about(rule: FirewallRule, permission: Permission) -> Violation:
         },
         identity=permission.describe(),
     )
+
+
+_FIREWALL_RULE = "For a firewall rule (a ComputeFirewall object or an entry of a --firewall-rules file): "
+
+
+class _FirewallRuleCheck(CheckFunction):
+    """The firewall rules a resource defines, as the firewall model of the run reads them."""
+
+    provides = frozenset({"rule", "permission", "sources", "reason"})
+    needs_inventory = True
+    needs_firewall = True
+    accepts_missing = True
+
+    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+        model = _model(context)
+        if model is not None:
+            yield from self.judge(model, context)
+
+    def judge(self, model: FirewallModel, context: CheckContext) -> Iterable[Violation]:
+        raise NotImplementedError
+
+
+class _AllowPermissionCheck(_FirewallRuleCheck):
+    """Each permission of each enabled ingress allow rule that applies to the nodes."""
+
+    def judge(self, model: FirewallModel, context: CheckContext) -> Iterable[Violation]:
+        low, high = context.params["nodePortRange"]["min"], context.params["nodePortRange"]["max"]
+        for rule in model.rules_of(context.resource):
+            if rule.action != "allow" or model.applicable(rule) is not None:
+                continue
+            for permission in rule.permissions:
+                violation = self.find(context, rule, permission, low, high)
+                if violation is not None:
+                    yield violation
+
+    # The violation at one permission (node-port range low..high), or None.
+    find: ClassVar[staticmethod[[CheckContext, FirewallRule, Permission, int, int], Violation | None]]
+
+
+@register
+class FirewallOpensNodePortRange(_AllowPermissionCheck):
+    name = "firewallOpensNodePortRange"
+    description = (
+        _FIREWALL_RULE + "reports an enabled ingress allow that opens the whole node-port range (or every port) to "
+        "0.0.0.0/0 or ::/0 on the nodes."
+    )
+    find = staticmethod(_open_range)
+
+
+@register
+class FirewallRuleUnused(_AllowPermissionCheck):
+    name = "firewallRuleUnused"
+    description = (
+        _FIREWALL_RULE + "reports an allow for node ports that no Service of the run claims and no pod takes as a "
+        "host port (not on partial views)."
+    )
+    find = staticmethod(_stale)
+
+
+@register
+class FirewallRuleReadable(_FirewallRuleCheck):
+    name = "firewallRuleReadable"
+    description = _FIREWALL_RULE + "reports a rule svclint cannot read."
+
+    def judge(self, model: FirewallModel, context: CheckContext) -> Iterable[Violation]:
+        resource = context.resource
+        for problem in model.problems_of(resource):
+            yield Violation(path=problem.path, variables={"reason": problem.message, "rule": resource.name})
