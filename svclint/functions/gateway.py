@@ -16,6 +16,7 @@ from svclint.inventory.paths.gateway import (
     Gateway,
     Listener,
     ParentRef,
+    Route,
     backend_ref_at,
     parent_ref_at,
     read_route,
@@ -256,36 +257,44 @@ def _no_listener(paths: PathIndex, parent: ParentRef, gateway: Gateway, namespac
     """Why no listener of the Gateway takes the route, or None when one may."""
     candidates = _candidates(parent, gateway)
     if not candidates:
-        named = ", ".join(f"{item.name} ({item.protocol} {item.port})" for item in gateway.listeners) or "none"
-        wanted = " ".join(
-            part
-            for part in (
-                f"named {parent.section_name}" if parent.section_name is not None else "",
-                f"on port {parent.port}" if parent.port is not None else "",
-            )
-            if part
-        )
-        return f"it has no listener {wanted}; its listeners are {named}"
+        return _no_such_listener(parent, gateway)
     route = paths.route_of(parent.route) or read_route(parent.route)
-    kind, namespace = route.kind, route.resource.namespace
     reasons: list[str] = []
     for listener in candidates:
-        carries = listener.carries(kind)
-        admits = paths.listener_admits(listener, namespace) if namespace_known else None
-        hostnames = listener.takes_hostnames(kind, route.hostnames)
-        if carries is not False and admits is not False and hostnames is not False:
+        reason = _refusal(paths, listener, route, namespace_known)
+        if reason is None:
             return None
-        if carries is False:
-            what = ", ".join(sorted(listener.accepted_kinds() or ())) or "no route kind"
-            reasons.append(f"listener {listener.name} ({listener.protocol}) takes {what}, not {kind}")
-        elif admits is False:
-            reasons.append(f"listener {listener.name} {_namespaces_admitted(listener)}, not {namespace}")
-        else:
-            reasons.append(
-                f"listener {listener.name} serves hostname {listener.hostname}, which none of the route's hostnames "
-                f"({', '.join(route.hostnames)}) matches"
-            )
+        reasons.append(reason)
     return "; ".join(reasons)
+
+
+def _no_such_listener(parent: ParentRef, gateway: Gateway) -> str:
+    named = ", ".join(f"{item.name} ({item.protocol} {item.port})" for item in gateway.listeners) or "none"
+    wanted = " ".join(
+        part
+        for part in (
+            f"named {parent.section_name}" if parent.section_name is not None else "",
+            f"on port {parent.port}" if parent.port is not None else "",
+        )
+        if part
+    )
+    return f"it has no listener {wanted}; its listeners are {named}"
+
+
+def _refusal(paths: PathIndex, listener: Listener, route: Route, namespace_known: bool) -> str | None:
+    """Why the listener does not take the route (its kind, its namespace, its hostnames), or None when it may."""
+    kind, namespace = route.kind, route.resource.namespace
+    if listener.carries(kind) is False:
+        what = ", ".join(sorted(listener.accepted_kinds() or ())) or "no route kind"
+        return f"listener {listener.name} ({listener.protocol}) takes {what}, not {kind}"
+    if namespace_known and paths.listener_admits(listener, namespace) is False:
+        return f"listener {listener.name} {_namespaces_admitted(listener)}, not {namespace}"
+    if listener.takes_hostnames(kind, route.hostnames) is False:
+        return (
+            f"listener {listener.name} serves hostname {listener.hostname}, which none of the route's hostnames "
+            f"({', '.join(route.hostnames)}) matches"
+        )
+    return None
 
 
 def _namespaces_admitted(listener: Listener) -> str:

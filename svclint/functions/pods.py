@@ -58,62 +58,90 @@ class SelectedPods(CheckFunction):
         selector = service.get(SELECTOR_PATH)
         if not isinstance(selector, dict) or not selector:
             return  # no selector: endpoints are managed by hand (or ExternalName)
-        inventory = context.inventory
+        view = SelectorView.of(context.inventory, service, selector)
+        if view is None:
+            return  # no evidence either way
+        expect = options["expect"]
+        indirect_only = options.get("evidence") == "indirect"
+        if expect == "spread" and not any(_runs(t) for t in view.matched):
+            return  # no pods at all: the selector and traffic-policy rules say so
+        if not view.matched:
+            yield from _unmatched(view, target, indirect_only)
+        elif expect != "pods" and not indirect_only:
+            yield from _too_few_pods(view, expect)
+
+
+@dataclass(frozen=True, slots=True)
+class SelectorView:
+    """A Service's selector and what the run shows of the pod templates it might select."""
+
+    inventory: Inventory
+    service: Resource
+    selector: Mapping[str, Any]
+    matched: list[PodTemplate]
+    present: bool  # the Service's own project has workloads in its namespace: evidence that pods are missing
+
+    @classmethod
+    def of(cls, inventory: Inventory, service: Resource, selector: Mapping[str, Any]) -> SelectorView | None:
+        """None when the run shows nothing to judge the selector by."""
         namespace = service.namespace
         has_any = inventory.has_workloads(namespace)
         matched = inventory.matching_templates(namespace, selector, near=service.path) if has_any else []
         # Only the workloads of the Service's own project are evidence that its pods are missing.
         present = has_any and inventory.has_workloads_near(namespace, service.path)
         if not matched and not present and not _only_elsewhere(inventory, service, selector):
-            return  # no evidence either way
-        selector_related = Related(service, SELECTOR_PATH, "the selector")
-        variables: dict[str, Any] = {"selector": _render_selector(selector)}
-        expect = options["expect"]
-        indirect_only = options.get("evidence") == "indirect"
-        if expect == "spread" and not any(t.replicas is None or t.replicas > 0 for t in matched):
-            return  # no pods at all: the selector and traffic-policy rules say so
-        if not matched:
-            if operator_object(inventory, namespace, selector) is not None:
-                return  # its operator makes the pods
-            indirect = indirect_evidence(inventory, service, selector) if present else None
-            diagnosis = diagnose(inventory, service, selector) if indirect is None else None
-            if diagnosis is not None and not diagnosis.hinted and present:
-                # Nothing near resembles the selector: pods that an operator of the project makes, or that the
-                # Service was written for apart from the workloads in view.
-                indirect = operator_running(inventory, service) or written_apart(inventory, service)
-            if indirect_only or indirect is not None or diagnosis is None:
-                if indirect_only and indirect is not None:
-                    yield Violation(variables={**variables, "reason": indirect.reason}, related=indirect.related)
-                return
-            yield Violation(
-                variables={**variables, "reason": diagnosis.reason},
-                related=(selector_related, *diagnosis.related) if target.path != SELECTOR_PATH else diagnosis.related,
-            )
-            return
-        if expect == "pods" or indirect_only:
-            return
-        running = [t for t in matched if t.replicas is None or t.replicas > 0]
-        if not running:
-            reason = (
-                "it selects only workloads scaled to zero ("
-                + ", ".join(f"{t.describe()} has replicas: 0" for t in matched)
-                + ")"
-            )
-            related = tuple(_replicas_related(t) for t in matched)
-            yield Violation(variables={**variables, "reason": reason}, related=(selector_related, *related))
-            return
-        if expect == "running":
-            return
-        if any(t.per_node for t in running):
-            return  # a DaemonSet: a pod on every node
-        total = sum(t.replicas or 0 for t in running)
-        if total == 1:
-            only = running[0]
-            reason = f"a single pod backs it ({only.describe()}, replicas: 1)"
-            yield Violation(
-                variables={**variables, "reason": reason},
-                related=(selector_related, _replicas_related(only)),
-            )
+            return None
+        return cls(inventory, service, selector, matched, present)
+
+    def violation(self, reason: str, related: tuple[Related, ...]) -> Violation:
+        return Violation(variables={"selector": _render_selector(self.selector), "reason": reason}, related=related)
+
+    @property
+    def selector_related(self) -> Related:
+        return Related(self.service, SELECTOR_PATH, "the selector")
+
+
+def _runs(template: PodTemplate) -> bool:
+    return template.replicas is None or template.replicas > 0
+
+
+def _unmatched(view: SelectorView, target: Target, indirect_only: bool) -> Iterable[Violation]:
+    """The selector matches no pod template: why, unless something in view suggests its pods exist anyway."""
+    inventory, service, selector = view.inventory, view.service, view.selector
+    if operator_object(inventory, service.namespace, selector) is not None:
+        return  # its operator makes the pods
+    indirect = indirect_evidence(inventory, service, selector) if view.present else None
+    diagnosis = diagnose(inventory, service, selector) if indirect is None else None
+    if diagnosis is not None and not diagnosis.hinted and view.present:
+        # Nothing near resembles the selector: pods that an operator of the project makes, or that the
+        # Service was written for apart from the workloads in view.
+        indirect = operator_running(inventory, service) or written_apart(inventory, service)
+    if indirect_only:
+        if indirect is not None:
+            yield view.violation(indirect.reason, indirect.related)
+        return
+    if indirect is not None or diagnosis is None:
+        return
+    related = diagnosis.related
+    if target.path != SELECTOR_PATH:
+        related = (view.selector_related, *related)
+    yield view.violation(diagnosis.reason, related)
+
+
+def _too_few_pods(view: SelectorView, expect: str) -> Iterable[Violation]:
+    """Pod templates match: `running` wants one with replicas, `spread` more than one pod."""
+    running = [t for t in view.matched if _runs(t)]
+    if not running:
+        scaled = ", ".join(f"{t.describe()} has replicas: 0" for t in view.matched)
+        related = tuple(_replicas_related(t) for t in view.matched)
+        yield view.violation(f"it selects only workloads scaled to zero ({scaled})", (view.selector_related, *related))
+        return
+    if expect == "running" or any(t.per_node for t in running):
+        return  # a DaemonSet: a pod on every node
+    if sum(t.replicas or 0 for t in running) == 1:
+        only = running[0]
+        reason = f"a single pod backs it ({only.describe()}, replicas: 1)"
+        yield view.violation(reason, (view.selector_related, _replicas_related(only)))
 
 
 def _replicas_related(template: PodTemplate) -> Related:

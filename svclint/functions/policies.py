@@ -6,9 +6,10 @@ from collections.abc import Iterable
 from typing import Any
 
 from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
-from svclint.inventory.controller_sources import controller_sources
+from svclint.inventory.controller_sources import TrafficSource, controller_sources
 from svclint.inventory.index import PodTemplate, nearest_scope
-from svclint.inventory.walk import controller_verdict, entry_points, outside_verdict
+from svclint.inventory.paths.policies import NetworkPolicy
+from svclint.inventory.walk import EntryPoint, controller_verdict, entry_points, outside_verdict
 
 # Where the traffic of an external client comes from when it reaches the pod (kube-proxy): with `Local` the
 # client's own address is kept; with `Cluster` the node that received it masquerades it.
@@ -111,26 +112,36 @@ class PolicyAdmitsControllers(CheckFunction):
             ]
             if not blocked:
                 continue
-            template, policies = blocked[0]
-            names = ", ".join(p.resource.name for p in policies)
-            senders = ", ".join(source.describe() for source in sources[:3])
-            what = f"{entry.resource.kind} {entry.resource.namespace}/{entry.resource.name}"
-            reason = (
-                f"its traffic comes from {senders}, and no ingress rule of the policies isolating "
-                f"{template.describe()} ({names}) admits them"
-            )
-            related = [Related(entry.resource, entry.path, f"backend of {what}")]
-            related.extend(
-                Related(p.resource, ("spec", "podSelector"), f"NetworkPolicy {p.resource.namespace}/{p.resource.name}")
-                for p in policies[:3]
-            )
-            related.extend(
-                Related(s.template.resource, s.template.labels_path, f"controller {s.template.describe()}")
-                for s in sources[:3]
-                if s.template is not None
-            )
-            path = (*target.path, "targetPort") if "targetPort" in port else (*target.path, "port")
-            yield Violation(
-                path=path, variables={"reason": reason, "target": wanted, "entry": what}, related=tuple(related)
-            )
+            yield _blocked(target, port, wanted, entry, sources, blocked[0])
             return
+
+
+def _blocked(
+    target: Target,
+    port: dict[str, Any],
+    wanted: Any,
+    entry: EntryPoint,
+    sources: tuple[TrafficSource, ...],
+    blocked: tuple[PodTemplate, tuple[NetworkPolicy, ...]],
+) -> Violation:
+    """The finding for the first selected pod template whose policies keep the entry point's controller out."""
+    template, policies = blocked
+    names = ", ".join(p.resource.name for p in policies)
+    senders = ", ".join(source.describe() for source in sources[:3])
+    what = f"{entry.resource.kind} {entry.resource.namespace}/{entry.resource.name}"
+    reason = (
+        f"its traffic comes from {senders}, and no ingress rule of the policies isolating "
+        f"{template.describe()} ({names}) admits them"
+    )
+    related = [Related(entry.resource, entry.path, f"backend of {what}")]
+    related.extend(
+        Related(p.resource, ("spec", "podSelector"), f"NetworkPolicy {p.resource.namespace}/{p.resource.name}")
+        for p in policies[:3]
+    )
+    related.extend(
+        Related(s.template.resource, s.template.labels_path, f"controller {s.template.describe()}")
+        for s in sources[:3]
+        if s.template is not None
+    )
+    path = (*target.path, "targetPort") if "targetPort" in port else (*target.path, "port")
+    return Violation(path=path, variables={"reason": reason, "target": wanted, "entry": what}, related=tuple(related))

@@ -50,31 +50,48 @@ def _keywords(node: Any, in_properties: bool = False) -> set[str]:
 
 
 def quick_valid(schema: dict[str, Any], node: dict[str, Any], value: Any) -> bool:
-    """Whether `value` satisfies `node`, for the keywords in _KEYWORDS (JSON Schema semantics)."""
+    """Whether `value` satisfies `node`, for the keywords in _KEYWORDS (JSON Schema semantics), one keyword
+    family at a time."""
     defs = schema["$defs"]
     while "$ref" in node:
         node = defs[node["$ref"].rsplit("/", 1)[-1]]
+    return (
+        _type_and_enum_valid(node, value)
+        and ("oneOf" not in node or sum(1 for branch in node["oneOf"] if quick_valid(schema, branch, value)) == 1)
+        and _bounds_valid(node, value)
+        and _properties_valid(schema, node, value)
+        and _items_valid(schema, node, value)
+    )
+
+
+def _type_and_enum_valid(node: dict[str, Any], value: Any) -> bool:
     types = node.get("type")
     if types is not None and not any(_is_type(value, t) for t in ([types] if isinstance(types, str) else types)):
         return False
-    if "enum" in node and not any(_json_equal(value, item) for item in node["enum"]):
-        return False
-    if "oneOf" in node and sum(1 for branch in node["oneOf"] if quick_valid(schema, branch, value)) != 1:
-        return False
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        if "minimum" in node and value < node["minimum"]:
-            return False
-        if "maximum" in node and value > node["maximum"]:
-            return False
-    if isinstance(value, dict):
-        properties = node.get("properties", {})
-        extra = node.get("additionalProperties", True)
-        for key, item in value.items():
-            if key in properties:
-                if not quick_valid(schema, properties[key], item):
-                    return False
-            elif extra is False or (isinstance(extra, dict) and not quick_valid(schema, extra, item)):
+    return "enum" not in node or any(_json_equal(value, item) for item in node["enum"])
+
+
+def _bounds_valid(node: dict[str, Any], value: Any) -> bool:
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return True
+    return not ("minimum" in node and value < node["minimum"]) and not ("maximum" in node and value > node["maximum"])
+
+
+def _properties_valid(schema: dict[str, Any], node: dict[str, Any], value: Any) -> bool:
+    if not isinstance(value, dict):
+        return True
+    properties = node.get("properties", {})
+    extra = node.get("additionalProperties", True)
+    for key, item in value.items():
+        if key in properties:
+            if not quick_valid(schema, properties[key], item):
                 return False
+        elif extra is False or (isinstance(extra, dict) and not quick_valid(schema, extra, item)):
+            return False
+    return True
+
+
+def _items_valid(schema: dict[str, Any], node: dict[str, Any], value: Any) -> bool:
     if isinstance(value, list) and isinstance(node.get("items"), dict):
         return all(quick_valid(schema, node["items"], item) for item in value)
     return True

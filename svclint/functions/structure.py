@@ -117,31 +117,49 @@ class UniqueItems(CheckFunction):
         if not isinstance(items, list):
             return
         keys: list[str] = options["keys"]
-        defaults: dict[str, Any] = options.get("defaults", {})
-        ignore: dict[str, list[Any]] = options.get("ignore", {})
         seen: list[tuple[int, tuple[Any, ...], dict[str, Any]]] = []
         for index, item in enumerate(items):
-            fields = self._fields(item, defaults)
-            if fields is None or any(
-                any(same_value(fields.get(name), skip) for skip in values) for name, values in ignore.items()
-            ):
+            fields = self._counted_fields(item, options)
+            if fields is None:
                 continue
             key = tuple(_hashable(fields.get(name)) for name in keys) if keys else (_hashable(item),)
-            for first_index, first_key, first_fields in seen:
-                if first_key != key or not self._counts(fields, first_fields, options):
-                    continue
-                report = options.get("reportAt")
-                path: FieldPath = (*target.path, index, report) if report else (*target.path, index)
-                first_path: FieldPath = (*target.path, first_index, report) if report else (*target.path, first_index)
-                rendered = ", ".join(f"{name} {display(fields.get(name))}" for name in keys) or display(item)
-                yield Violation(
-                    path=path,
-                    variables={"key": rendered, "first": format_field_path(first_path)},
-                    related=(Related(context.resource, first_path, f"first: {format_field_path(first_path)}"),),
-                    identity=str(index),
-                )
-                break
+            first_index = next(
+                (i for i, k, f in seen if k == key and self._counts(fields, f, options)),
+                None,
+            )
+            if first_index is not None:
+                yield self._duplicate(target, context, options, (index, item, fields), first_index)
             seen.append((index, key, fields))
+
+    def _counted_fields(self, item: Any, options: dict[str, Any]) -> dict[str, Any] | None:
+        """The item's fields with the defaults filled in; None for an item the options leave out."""
+        fields = self._fields(item, options.get("defaults", {}))
+        ignore: dict[str, list[Any]] = options.get("ignore", {})
+        if fields is None or any(
+            any(same_value(fields.get(name), skip) for skip in values) for name, values in ignore.items()
+        ):
+            return None
+        return fields
+
+    @staticmethod
+    def _duplicate(
+        target: Target,
+        context: CheckContext,
+        options: dict[str, Any],
+        later: tuple[int, Any, dict[str, Any]],
+        first_index: int,
+    ) -> Violation:
+        index, item, fields = later
+        report = options.get("reportAt")
+        path: FieldPath = (*target.path, index, report) if report else (*target.path, index)
+        first_path: FieldPath = (*target.path, first_index, report) if report else (*target.path, first_index)
+        rendered = ", ".join(f"{name} {display(fields.get(name))}" for name in options["keys"]) or display(item)
+        return Violation(
+            path=path,
+            variables={"key": rendered, "first": format_field_path(first_path)},
+            related=(Related(context.resource, first_path, f"first: {format_field_path(first_path)}"),),
+            identity=str(index),
+        )
 
     @staticmethod
     def _fields(item: Any, defaults: dict[str, Any]) -> dict[str, Any] | None:
@@ -311,16 +329,19 @@ class IpFamilies(CheckFunction):
             if len(versions) == len(addresses) >= 2 and len(set(versions)) < len(versions):
                 yield Violation(variables={"family": f"IPv{versions[0]}"})
         selector = options["families"]
-        if selector is None:
-            return
-        families = selector.first(context.resource.data)
-        if not isinstance(families, list) or (addresses and addresses[0] == "None"):
-            return
-        for index, (ip, family) in enumerate(zip(parsed, families, strict=False)):
-            expected = {"IPv4": 4, "IPv6": 6}.get(family) if isinstance(family, str) else None
-            if ip is not None and expected is not None and ip.version != expected:
-                yield Violation(
-                    path=(*target.path, index),
-                    variables={"family": family, "index": index},
-                    identity=str(index),
-                )
+        if selector is not None and not (addresses and addresses[0] == "None"):
+            yield from _family_mismatches(target, parsed, selector.first(context.resource.data))
+
+
+def _family_mismatches(target: Target, parsed: list[Any], families: Any) -> Iterable[Violation]:
+    """Each address whose family is not the one ipFamilies gives at the same index."""
+    if not isinstance(families, list):
+        return
+    for index, (ip, family) in enumerate(zip(parsed, families, strict=False)):
+        expected = {"IPv4": 4, "IPv6": 6}.get(family) if isinstance(family, str) else None
+        if ip is not None and expected is not None and ip.version != expected:
+            yield Violation(
+                path=(*target.path, index),
+                variables={"family": family, "index": index},
+                identity=str(index),
+            )

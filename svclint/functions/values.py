@@ -92,25 +92,38 @@ class Enum(CheckFunction):
     accepts_missing = True
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        value = target.value
-        if is_unset(value):
-            if "default" in options:
-                value = options["default"]
-            elif value == "" and not options.get("allowEmpty", False):
-                pass
-            else:
-                return
+        value = _value_to_check(target.value, options)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            return  # a wrong type is the type rule's finding
+            return  # unset, or a wrong type: the type rule's finding
         allowed = options["values"]
         if any(same_value(value, item) for item in allowed):
             return
-        hint = ""
-        if isinstance(value, str):
-            folded = [item for item in allowed if isinstance(item, str) and item.lower() == value.lower()]
-            if folded:
-                hint = f' (did you mean "{folded[0]}"? values are case-sensitive)'
-        yield Violation(variables={"allowed": ", ".join(str(item) for item in allowed), "hint": hint, "value": value})
+        yield Violation(
+            variables={
+                "allowed": ", ".join(str(item) for item in allowed),
+                "hint": _case_hint(value, allowed),
+                "value": value,
+            }
+        )
+
+
+def _value_to_check(value: Any, options: Any) -> Any:
+    """The value itself; for an unset one the `default`, '' unless `allowEmpty`, else None (nothing to check)."""
+    if not is_unset(value):
+        return value
+    if "default" in options:
+        return options["default"]
+    if value == "" and not options.get("allowEmpty", False):
+        return value
+    return None
+
+
+def _case_hint(value: str | int | float, allowed: list[Any]) -> str:
+    if isinstance(value, str):
+        folded = [item for item in allowed if isinstance(item, str) and item.lower() == value.lower()]
+        if folded:
+            return f' (did you mean "{folded[0]}"? values are case-sensitive)'
+    return ""
 
 
 @register
