@@ -9,6 +9,7 @@ import json
 import sys
 from pathlib import Path
 
+from svclint.engine.inputs import PRESENT
 from svclint.engine.ruleset import Rule
 from svclint.reporters.ruledocs import rule_page
 
@@ -144,14 +145,37 @@ def functions_page() -> str:
         facts = []
         if function.provides:
             facts.append("Message variables: " + ", ".join(f"`{{{{{v}}}}}`" for v in sorted(function.provides)) + ".")
-        if function.accepts_missing:
-            facts.append("Also called for fields that are absent.")
+        facts.append(_accepted(function.accepts))
         if function.needs_inventory:
             facts.append("Cross-resource: asks the inventory of the whole run.")
         if facts:
             lines += [" ".join(facts), ""]
         lines += ["```json", json.dumps(function.options_schema, indent=2), "```", ""]
     return "\n".join(lines)
+
+
+_KIND_NAMES = {
+    "string": "a string",
+    "integer": "an integer",
+    "float": "a decimal number",
+    "boolean": "a boolean",
+    "null": "null",
+    "mapping": "a map",
+    "list": "a list",
+    "missing": "an absent field",
+}
+
+
+def _accepted(kinds: frozenset[str]) -> str:
+    """The kinds of value a function is called for, in words (a value of another kind is skipped)."""
+    absent = ", and for fields that are absent" if "missing" in kinds else ""
+    if kinds >= PRESENT:
+        return f"Called for any value{absent}."
+    if kinds >= PRESENT - {"null"}:
+        return f"Called for any value but null{absent}."
+    names = [name for kind, name in _KIND_NAMES.items() if kind in kinds and kind != "missing"]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+    return f"Called for {listed}{absent}; other values are skipped."
 
 
 def main(argv: list[str] | None = None) -> int:

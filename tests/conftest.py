@@ -108,3 +108,14 @@ def svclint(*args: str, cwd: Path, timeout: float = 60, **popen: Any) -> subproc
         check=False,
         **popen,
     )
+
+
+def custom_rule_text(rule_id: str, then: str, given: str = "$.spec") -> str:
+    """A minimal rule file for Services whose `then:` block is `then` (indented lines), with one example each."""
+    return (
+        f"id: {rule_id}\nname: {rule_id.lower()}\ntitle: {rule_id}\nseverity: warning\n"
+        "description: A rule written for a test.\nremediation: None.\nmatch:\n  kinds: [Service]\n"
+        f"given: {given}\nthen:\n{then}message: reported\nexamples:\n"
+        "  invalid:\n    - |\n      apiVersion: v1\n      kind: Service\n      metadata:\n        name: web   # <-\n"
+        "  valid:\n    - |\n      apiVersion: v1\n      kind: Service\n      metadata:\n        name: web\n"
+    )

@@ -6,60 +6,52 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar, cast
 
 from svclint.core.model import FieldPath
 from svclint.engine.conditions import Condition, compile_conditions, is_empty, same_value
-from svclint.engine.selectors import compile_selector
+from svclint.engine.inputs import ANY_VALUE, MISSING, PRESENT, ValueKind, kind_of
+from svclint.engine.selectors import Selector, compile_selector
 from svclint.engine.templates import display
 from svclint.inventory.related import Related
 
 __all__ = [
+    "ANY_VALUE",
     "MISSING",
+    "PRESENT",
     "REGISTRY",
+    "AnyCheckFunction",
     "CheckContext",
     "CheckFunction",
     "CheckFunctions",
     "Condition",
+    "NoOptions",
     "OptionError",
     "Related",
+    "Selector",
     "Target",
+    "ValueKind",
     "Violation",
     "compile_conditions",
     "compile_safe",
     "compile_selector",
     "display",
     "is_empty",
+    "kind_of",
     "prepared_option",
     "register",
     "same_value",
 ]
 
 if TYPE_CHECKING:
-    from svclint.engine.regexes import LinearPattern
+    from svclint.engine.regexes import LinearPattern as LinearPattern
     from svclint.input.document import Resource
     from svclint.inventory.index import Inventory
 
 
-class _Missing:
-    """The value of a field that is not in the document (distinct from an explicit null)."""
-
-    _instance: ClassVar[_Missing | None] = None
-
-    def __new__(cls) -> _Missing:
-        if cls._instance is None:
-            cls._instance = super().__new__(cls)
-        return cls._instance
-
-    def __repr__(self) -> str:
-        return "MISSING"
-
-    def __bool__(self) -> bool:
-        return False
-
-
-MISSING: Any = _Missing()
 T = TypeVar("T")
+OptionsT = TypeVar("OptionsT", bound=Mapping[str, Any])
+PreparedT = TypeVar("PreparedT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,14 +78,25 @@ class CheckContext:
     params: Mapping[str, Any]
 
 
-class CheckFunction:
-    """Subclasses set `name`, `options_schema` and `provides`, and implement `check`."""
+class NoOptions(TypedDict):
+    """The options of a function that takes none."""
+
+
+class CheckFunction(Generic[OptionsT, PreparedT]):
+    """Subclasses set `name`, `options_schema`, `accepts` and `provides`, and implement `check`.
+
+    `OptionsT` is the TypedDict of the options as a rule writes them (checked against `options_schema` when a rule
+    naming the function is loaded), `PreparedT` what `prepare` makes of them and `check` receives.
+    """
 
     name: ClassVar[str]
     description: ClassVar[str] = ""
     options_schema: ClassVar[dict[str, Any]] = {"type": "object", "additionalProperties": False}
     provides: ClassVar[frozenset[str]] = frozenset()
-    accepts_missing: ClassVar[bool] = False  # called for fields that are absent (MISSING)
+    # The kinds of target value `check` is called with (the engine skips the others); "missing": a field that is
+    # absent. `accepts_missing` follows from it.
+    accepts: ClassVar[frozenset[ValueKind]] = PRESENT
+    accepts_missing: ClassVar[bool] = False
     needs_inventory: ClassVar[bool] = False
     needs_firewall: ClassVar[bool] = False  # reads inventory.firewall, which is built only for such functions
     # Reads of the object it checks only what the run keeps of every object for the inventory: apiVersion, kind
@@ -102,11 +105,16 @@ class CheckFunction:
     # and ports. The run then keeps that compact copy of the objects its rules check instead of the whole objects.
     reads_projection: ClassVar[bool] = False
 
-    def prepare(self, options: dict[str, Any]) -> Any:
-        """Turn validated options into whatever `check` wants (compiled patterns, sets). Called once per run."""
-        return options
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.accepts_missing = "missing" in cls.accepts
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def prepare(self, options: OptionsT) -> PreparedT:
+        """Turn validated options into whatever `check` wants (compiled patterns, sets). Called once per run.
+        Functions that check the options as written (PreparedT is OptionsT) keep this one."""
+        return cast(PreparedT, options)
+
+    def check(self, target: Target, options: PreparedT, context: CheckContext) -> Iterable[Violation]:
         raise NotImplementedError
 
 
@@ -137,11 +145,13 @@ def compile_safe(pattern: str) -> LinearPattern:
 
 # The check functions by name. svclint.functions fills it as its modules are imported; the engine never reads it
 # from here: the wiring passes it to the rule loader (see svclint.run.pipeline.load_all_rules).
-REGISTRY: dict[str, CheckFunction] = {}
-CheckFunctions = Mapping[str, CheckFunction]
+AnyCheckFunction = CheckFunction[Any, Any]
+REGISTRY: dict[str, AnyCheckFunction] = {}
+CheckFunctions = Mapping[str, AnyCheckFunction]
+FunctionT = TypeVar("FunctionT", bound=type[AnyCheckFunction])
 
 
-def register(cls: type[CheckFunction]) -> type[CheckFunction]:
+def register(cls: FunctionT) -> FunctionT:
     if cls.name in REGISTRY:  # pragma: no cover - a programming error caught by the tests
         raise ValueError(f"duplicate check function {cls.name}")
     REGISTRY[cls.name] = cls()

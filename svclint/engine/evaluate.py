@@ -13,6 +13,7 @@ from svclint.engine.api import MISSING, CheckContext, Target, Violation
 from svclint.engine.budget import WATCHDOG, RuleTimeout
 from svclint.engine.findings import make_finding
 from svclint.engine.fixes import build_fix
+from svclint.engine.inputs import kind_of
 from svclint.engine.ruleset import Rule
 from svclint.engine.selectors import Match, SelectorError
 from svclint.engine.templates import render, substitute_options
@@ -103,8 +104,8 @@ class Engine:
                 return
         context = CheckContext(resource, self._inventory, self._params)
         for target in self._targets(rule, data, cache):
-            if target.value is MISSING and (partial or not function.accepts_missing):
-                continue
+            if (partial and target.value is MISSING) or kind_of(target.value) not in function.accepts:
+                continue  # on a patch an absent field may be in what it merges into
             try:
                 violations = list(function.check(target, active.options, context))
             except (TypeError, ValueError, KeyError, AttributeError) as err:

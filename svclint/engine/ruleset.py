@@ -20,9 +20,10 @@ from svclint.core.bounded_read import FileReadError, read_regular_file
 from svclint.core.errors import SvclintError
 from svclint.core.model import FieldPath, Severity, Span
 from svclint.core.project import PACKAGE_DIR
-from svclint.engine.api import CheckFunction, CheckFunctions, OptionError
+from svclint.engine.api import AnyCheckFunction, CheckFunctions, OptionError
 from svclint.engine.conditions import Condition, compile_conditions
 from svclint.engine.fixes import FIX_FUNCTIONS, FixDeclarationError, FixSpec, check_fix, compile_fix
+from svclint.engine.option_shapes import function_shape_errors
 from svclint.engine.params import Params
 from svclint.engine.selectors import Selector, SelectorError, compile_selector
 from svclint.engine.templates import MissingVariable, lookup, placeholders, substitute_options
@@ -70,7 +71,7 @@ class Rule:
     when: tuple[Any, ...] = ()  # the conditions as written, for the docs
     selectors: tuple[Selector, ...] = ()
     then_field: tuple[str, ...] = ()
-    function: CheckFunction | None = None
+    function: AnyCheckFunction | None = None
     options: dict[str, Any] = field(default_factory=dict)
     fix: FixSpec | None = None
     examples: dict[str, list[Any]] = field(default_factory=dict)
@@ -246,6 +247,10 @@ def _validate(document: Document, functions: CheckFunctions) -> None:
         raise RuleError(
             [_error_at(document, ("then", "function"), f"unknown function {then['function']!r} (known: {known})")]
         )
+    shape_errors = function_shape_errors(type(function))
+    if shape_errors:  # the function's code and its schema disagree: no rule can use it safely
+        message = f"function {function.name} is inconsistent: " + "; ".join(shape_errors)
+        raise RuleError([_error_at(document, ("then", "function"), message)])
     params = {"params": Params().variables()}
     _check_options(document, function, then.get("functionOptions", {}), params)
     _check_message(document, data.get("message", ""), BASE_VARIABLES | function.provides, params)
@@ -266,7 +271,7 @@ def _raise_first(document: Document, prefix: FieldPath, label: str, errors: Iter
     raise RuleError([_error_at(document, (*prefix, *error.absolute_path), message)])
 
 
-def _check_options(document: Document, function: CheckFunction, written: Any, params: dict[str, Any]) -> None:
+def _check_options(document: Document, function: AnyCheckFunction, written: Any, params: dict[str, Any]) -> None:
     from jsonschema import Draft202012Validator
 
     at_options: FieldPath = ("then", "functionOptions")

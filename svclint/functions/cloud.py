@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from svclint.engine.api import CheckContext, CheckFunction, Condition, Target, Violation, compile_conditions, register
 from svclint.k8s.validation import parse_network
@@ -320,8 +320,19 @@ SENSITIVE_SCHEMA = _rows(
 )
 
 
+class _AnnotationsTable(TypedDict):
+    annotations: dict[str, Any]  # the table's own schema, ANNOTATION_TABLE_SCHEMA, checks its columns
+
+
+class PublicLoadBalancerOptions(_AnnotationsTable, total=False):
+    sensitive: list[dict[str, Any]]
+    webPorts: list[int]
+    webProtocols: list[str]
+    otherReason: str
+
+
 @register
-class PublicLoadBalancer(CheckFunction):
+class PublicLoadBalancer(CheckFunction[PublicLoadBalancerOptions, tuple[AnnotationTable, PortPolicy | None]]):
     name = "publicLoadBalancer"
     description = (
         "The Service's load balancer is public: no provider's controller, read through the `annotations` table "
@@ -349,7 +360,7 @@ class PublicLoadBalancer(CheckFunction):
     provides = frozenset({"what", "reason", "port"})
     needs_inventory = True
 
-    def prepare(self, options: dict[str, Any]) -> Any:
+    def prepare(self, options: PublicLoadBalancerOptions) -> tuple[AnnotationTable, PortPolicy | None]:
         policy = None
         if "sensitive" in options:
             policy = PortPolicy(
@@ -369,7 +380,9 @@ class PublicLoadBalancer(CheckFunction):
             )
         return AnnotationTable.from_options(options["annotations"]), policy
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(
+        self, target: Target, options: tuple[AnnotationTable, PortPolicy | None], context: CheckContext
+    ) -> Iterable[Violation]:
         table, policy = options
         resource = context.resource
         if table.exposure(resource.data, resource.partial) != PUBLIC:
@@ -387,7 +400,7 @@ class PublicLoadBalancer(CheckFunction):
 
 
 @register
-class LoadBalancerAnnotations(CheckFunction):
+class LoadBalancerAnnotations(CheckFunction[_AnnotationsTable, AnnotationTable]):
     name = "loadBalancerAnnotations"
     description = (
         "Each annotation of the `annotations` table (`{{params.tables.loadBalancerAnnotations}}`) that the "
@@ -403,14 +416,14 @@ class LoadBalancerAnnotations(CheckFunction):
     }
     provides = frozenset({"annotation", "item", "provider", "problem"})
 
-    def prepare(self, options: dict[str, Any]) -> Any:
+    accepts = frozenset({"mapping"})  # metadata.annotations
+
+    def prepare(self, options: _AnnotationsTable) -> AnnotationTable:
         return AnnotationTable.from_options(options["annotations"])
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        table: AnnotationTable = options
-        annotations = target.value
-        if not isinstance(annotations, dict):
-            return
+    def check(self, target: Target, options: AnnotationTable, context: CheckContext) -> Iterable[Violation]:
+        table = options
+        annotations: dict[str, Any] = target.value
         resource = context.resource
         spec = resource.data.get("spec")
         service_type = spec.get("type") if isinstance(spec, dict) else None

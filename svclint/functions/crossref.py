@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from svclint.core.model import format_field_path
-from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.engine.api import CheckContext, CheckFunction, NoOptions, Related, Target, Violation, register
 from svclint.functions.values import is_integer
 from svclint.input.document import Resource
 from svclint.inventory.evidence import service_maker
@@ -19,16 +19,15 @@ GCE_CLASSES = frozenset({"gce", "gce-internal"})
 NEG_ANNOTATION = "cloud.google.com/neg"
 
 
-class _TargetPortCheck(CheckFunction):
+class _TargetPortCheck(CheckFunction[NoOptions, NoOptions]):
     """A Service port's targetPort against the pod templates the Service selects."""
 
     provides = frozenset({"reason", "target", "protocol"})
     needs_inventory = True
+    accepts = frozenset({"mapping"})  # an item of spec.ports
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        port = target.value
-        if not isinstance(port, dict):
-            return
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
+        port: dict[str, Any] = target.value
         service = context.resource
         selector = service.get(("spec", "selector"))
         if not isinstance(selector, dict) or not selector:
@@ -156,7 +155,7 @@ def _containers_path(template: PodTemplate) -> tuple[Any, ...]:
 
 
 @register
-class NodePortCollision(CheckFunction):
+class NodePortCollision(CheckFunction[NoOptions, NoOptions]):
     name = "nodePortCollision"
     description = (
         "The node port (a nodePort or healthCheckNodePort) is not claimed by another Service of the run, in any "
@@ -167,10 +166,10 @@ class NodePortCollision(CheckFunction):
     needs_inventory = True
     provides = frozenset({"other", "otherField"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        value = target.value
-        if not is_integer(value):
-            return
+    accepts = frozenset({"integer"})
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
+        value: int = target.value
         claims = context.inventory.nodeport_claims.get(value, [])
         mine = next(
             (c for c in claims if c.resource is context.resource and c.path == target.path),
@@ -222,13 +221,14 @@ class BackendInView:
         return (*self.target.path, *self.reference[3])
 
 
-class _IngressBackendCheck(CheckFunction):
+class _IngressBackendCheck(CheckFunction[NoOptions, NoOptions]):
     """An Ingress backend against the Service it names, found near the Ingress in its namespace."""
 
     provides = frozenset({"service", "port", "reason"})
     needs_inventory = True
+    accepts = frozenset({"mapping"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         reference = backend_reference(target.value)
         if reference is None:
             return
@@ -348,8 +348,12 @@ def ingress_class(ingress: Resource) -> str | None:
     return None
 
 
+class NotBehindEntryPointOptions(TypedDict):
+    values: list[str]
+
+
 @register
-class NotBehindEntryPoint(CheckFunction):
+class NotBehindEntryPoint(CheckFunction[NotBehindEntryPointOptions, NotBehindEntryPointOptions]):
     name = "notBehindEntryPoint"
     description = (
         "The value (a Service's spec.type) is one of `values`, and no Ingress backend or Gateway API route "
@@ -366,8 +370,9 @@ class NotBehindEntryPoint(CheckFunction):
         "additionalProperties": False,
     }
     needs_inventory = True
+    accepts = frozenset({"string"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: NotBehindEntryPointOptions, context: CheckContext) -> Iterable[Violation]:
         if target.value not in options["values"]:
             return
         service = context.resource

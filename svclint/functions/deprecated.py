@@ -4,9 +4,18 @@ directories written against them keep loading and report exactly what the new fu
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypedDict, TypeVar
 
-from svclint.engine.api import MISSING, CheckContext, CheckFunction, Target, Violation, register
+from svclint.engine.api import (
+    AnyCheckFunction,
+    CheckContext,
+    CheckFunction,
+    NoOptions,
+    Target,
+    Violation,
+    kind_of,
+    register,
+)
 from svclint.functions.crossref import (
     GceIngressBackendNeg,
     IngressBackendService,
@@ -23,16 +32,20 @@ from svclint.functions.firewall import (
     NodePortRangeAllowed,
 )
 
+SwitchT = TypeVar("SwitchT", bound=Mapping[str, Any])
+Delegation = tuple[AnyCheckFunction, Any]  # the function the switch picks, and its prepared options
 
-class SwitchedFunction(CheckFunction):
+
+class SwitchedFunction(CheckFunction[SwitchT, Delegation]):
     """A deprecated name whose option `switch` picks one of `replacements` (switch value: function class)."""
 
     switch: ClassVar[str]
-    replacements: ClassVar[Mapping[str, type[CheckFunction]]]
+    replacements: ClassVar[Mapping[str, type[AnyCheckFunction]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
         functions = [function() for function in cls.replacements.values()]
+        cls.accepts = frozenset().union(*(f.accepts for f in functions))
+        super().__init_subclass__(**kwargs)
         cls.options_schema = {
             "type": "object",
             "properties": {cls.switch: {"enum": list(cls.replacements)}},
@@ -40,7 +53,6 @@ class SwitchedFunction(CheckFunction):
             "additionalProperties": False,
         }
         cls.provides = frozenset().union(*(f.provides for f in functions))
-        cls.accepts_missing = any(f.accepts_missing for f in functions)
         cls.needs_inventory = any(f.needs_inventory for f in functions)
         cls.needs_firewall = any(f.needs_firewall for f in functions)
         cls.reads_projection = all(f.reads_projection for f in functions)
@@ -49,27 +61,33 @@ class SwitchedFunction(CheckFunction):
         )
         cls.description = f"Deprecated: {uses}."
 
-    def prepare(self, options: dict[str, Any]) -> tuple[CheckFunction, Any]:
+    def prepare(self, options: SwitchT) -> Delegation:
         function = self.replacements[options[self.switch]]()
-        rest = {key: value for key, value in options.items() if key != self.switch}
-        return function, function.prepare(rest)
+        return function, function.prepare(NoOptions())
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: Delegation, context: CheckContext) -> Iterable[Violation]:
         function, prepared = options
-        if target.value is MISSING and not function.accepts_missing:
-            return
-        yield from function.check(target, prepared, context)
+        if kind_of(target.value) in function.accepts:  # the engine asked the union of the replacements'
+            yield from function.check(target, prepared, context)
+
+
+class ModeSwitch(TypedDict):
+    mode: str
+
+
+class CheckSwitch(TypedDict):
+    check: str
 
 
 @register
-class TargetPortDeclared(SwitchedFunction):
+class TargetPortDeclared(SwitchedFunction[ModeSwitch]):
     name = "targetPortDeclared"
     switch = "mode"
     replacements = {"named": TargetPortNameDeclared, "numeric": TargetPortNumberDeclared}
 
 
 @register
-class IngressBackend(SwitchedFunction):
+class IngressBackend(SwitchedFunction[CheckSwitch]):
     name = "ingressBackend"
     switch = "check"
     replacements = {
@@ -80,14 +98,14 @@ class IngressBackend(SwitchedFunction):
 
 
 @register
-class FirewallCoverage(SwitchedFunction):
+class FirewallCoverage(SwitchedFunction[ModeSwitch]):
     name = "firewallCoverage"
     switch = "mode"
     replacements = {"fixed": NodePortAllowed, "unassigned": NodePortRangeAllowed, "host": HostPortAllowed}
 
 
 @register
-class FirewallRule(SwitchedFunction):
+class FirewallRule(SwitchedFunction[CheckSwitch]):
     name = "firewallRule"
     switch = "check"
     replacements = {

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.engine.api import CheckContext, CheckFunction, NoOptions, Related, Target, Violation, register
 from svclint.input.document import Resource
 from svclint.inventory.evidence import service_in_view, service_maker, services_in_view
 from svclint.inventory.paths.endpoints import SERVICE_NAME_LABEL
@@ -40,7 +40,7 @@ def owning_service(resource: Resource) -> tuple[str | None, tuple[str, ...]]:
 
 
 @register
-class EndpointAddress(CheckFunction):
+class EndpointAddress(CheckFunction[NoOptions, NoOptions]):
     name = "endpointAddress"
     description = (
         "An endpoint address is valid for its object: in an EndpointSlice, for the slice's `addressType` (IPv4, "
@@ -50,9 +50,9 @@ class EndpointAddress(CheckFunction):
     )
     provides = frozenset({"reason"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        if not isinstance(target.value, str):
-            return
+    accepts = frozenset({"string"})
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         resource = context.resource
         address_type = resource.get(("addressType",)) if resource.kind == "EndpointSlice" else "IP"
         if address_type not in ("IPv4", "IPv6", "FQDN", "IP"):
@@ -63,7 +63,7 @@ class EndpointAddress(CheckFunction):
 
 
 @register
-class EndpointsService(CheckFunction):
+class EndpointsService(CheckFunction[NoOptions, NoOptions]):
     name = "endpointsService"
     description = (
         "The Service an EndpointSlice (its `kubernetes.io/service-name` label) or v1 Endpoints object (its name) "
@@ -75,7 +75,7 @@ class EndpointsService(CheckFunction):
     provides = frozenset({"service", "reason"})
     needs_inventory = True
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         resource = context.resource
         service, path = owning_service(resource)
         inventory = context.inventory
@@ -93,7 +93,7 @@ class EndpointsService(CheckFunction):
 
 
 @register
-class EndpointPortName(CheckFunction):
+class EndpointPortName(CheckFunction[NoOptions, NoOptions]):
     name = "endpointPortName"
     description = (
         "A port of an EndpointSlice or of a v1 Endpoints subset has the name of one of its Service's ports (an "
@@ -104,11 +104,13 @@ class EndpointPortName(CheckFunction):
     provides = frozenset({"service", "reason"})
     needs_inventory = True
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        port = target.value
+    accepts = frozenset({"mapping"})
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
+        port: dict[str, Any] = target.value
         resource = context.resource
         service_name, _ = owning_service(resource)
-        if not isinstance(port, dict) or service_name is None:
+        if service_name is None:
             return
         service = service_in_view(context.inventory, resource.namespace, service_name, resource.path)
         if service is None:

@@ -6,7 +6,17 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from svclint.engine.api import MISSING, CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.engine.api import (
+    ANY_VALUE,
+    MISSING,
+    CheckContext,
+    CheckFunction,
+    NoOptions,
+    Related,
+    Target,
+    Violation,
+    register,
+)
 from svclint.firewall.settings import ALL
 from svclint.functions.values import is_integer
 
@@ -24,18 +34,19 @@ _COVERAGE = (
 )
 
 
-class _PortCoverage(CheckFunction):
+class _PortCoverage(CheckFunction[NoOptions, NoOptions]):
     """A port of the nodes against the firewall model of the run."""
 
     provides = frozenset({"reason", "command", "protocol", "nodePort", "firstClosed"})
     needs_inventory = True
     needs_firewall = True
     reads_projection = True  # Service ports, and of workloads the container ports and hostNetwork
+    accepts = frozenset({"mapping"})  # an item of spec.ports or of a container's ports
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         model = _model(context)
-        port = target.value
-        if model is None or not isinstance(port, dict):
+        port: dict[str, Any] = target.value
+        if model is None:
             return
         yield from self.judge(model, context, target, port, str(port.get("protocol") or "TCP").lower())
 
@@ -244,15 +255,15 @@ def _about(rule: FirewallRule, permission: Permission) -> Violation:
 _FIREWALL_RULE = "For a firewall rule (a ComputeFirewall object or an entry of a --firewall-rules file): "
 
 
-class _FirewallRuleCheck(CheckFunction):
+class _FirewallRuleCheck(CheckFunction[NoOptions, NoOptions]):
     """The firewall rules a resource defines, as the firewall model of the run reads them."""
 
     provides = frozenset({"rule", "permission", "sources", "reason"})
     needs_inventory = True
     needs_firewall = True
-    accepts_missing = True
+    accepts = ANY_VALUE
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         model = _model(context)
         if model is not None:
             yield from self.judge(model, context)

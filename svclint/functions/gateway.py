@@ -4,9 +4,9 @@ type) and parentRefs to the listeners of Gateways in the run."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
-from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.engine.api import CheckContext, CheckFunction, NoOptions, Related, Target, Violation, register
 from svclint.functions.values import is_integer
 from svclint.input.document import Resource
 from svclint.inventory.evidence import service_in_view, service_maker, services_in_view
@@ -41,7 +41,7 @@ def _target_service(inventory: Inventory, backend: BackendRef) -> Resource | Non
 
 
 @register
-class BackendRefService(CheckFunction):
+class BackendRefService(CheckFunction[NoOptions, NoOptions]):
     name = "backendRefService"
     description = (
         'For a Gateway API route\'s backendRef that names a core Service (group "", kind Service or omitted): the '
@@ -54,7 +54,9 @@ class BackendRefService(CheckFunction):
     provides = _BACKEND_VARIABLES
     needs_inventory = True
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    accepts = frozenset({"mapping"})  # a backendRefs or parentRefs item
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         backend = _service_backend(target, context)
         inventory = context.inventory
         if backend is None or inventory.service(backend.namespace, backend.name) is not None:
@@ -74,7 +76,7 @@ class BackendRefService(CheckFunction):
 
 
 @register
-class BackendRefPortGiven(CheckFunction):
+class BackendRefPortGiven(CheckFunction[NoOptions, NoOptions]):
     name = "backendRefPortGiven"
     description = (
         'A backendRef that names a core Service (group "" and kind Service, the defaults) gives `port`: the '
@@ -83,14 +85,16 @@ class BackendRefPortGiven(CheckFunction):
     )
     provides = _BACKEND_VARIABLES
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    accepts = frozenset({"mapping"})  # a backendRefs or parentRefs item
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         backend = _service_backend(target, context)
         if backend is not None and backend.port is None:
             yield Violation(variables=_variables(backend, ""))
 
 
 @register
-class BackendRefServicePort(CheckFunction):
+class BackendRefServicePort(CheckFunction[NoOptions, NoOptions]):
     name = "backendRefServicePort"
     description = (
         "A backendRef's `port` is one of the `port` values of the Service it names (not a targetPort or a "
@@ -100,7 +104,9 @@ class BackendRefServicePort(CheckFunction):
     provides = _BACKEND_VARIABLES
     needs_inventory = True
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    accepts = frozenset({"mapping"})  # a backendRefs or parentRefs item
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         backend = _service_backend(target, context)
         if backend is None or not is_integer(backend.port):
             return
@@ -125,7 +131,7 @@ class BackendRefServicePort(CheckFunction):
 
 
 @register
-class BackendRefGranted(CheckFunction):
+class BackendRefGranted(CheckFunction[NoOptions, NoOptions]):
     name = "backendRefGranted"
     description = (
         "A backendRef to an object in another namespace is allowed by a ReferenceGrant in that namespace whose "
@@ -137,7 +143,9 @@ class BackendRefGranted(CheckFunction):
     provides = _BACKEND_VARIABLES
     needs_inventory = True
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    accepts = frozenset({"mapping"})  # a backendRefs or parentRefs item
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         backend = _service_backend(target, context)
         inventory = context.inventory
         if backend is None or not backend.crosses_namespace or not inventory.namespace_known(context.resource):
@@ -178,8 +186,12 @@ def _attached_to(backend: BackendRef) -> bool:
     )
 
 
+class BackendRefServiceTypeOptions(TypedDict):
+    types: list[str]
+
+
 @register
-class BackendRefServiceType(CheckFunction):
+class BackendRefServiceType(CheckFunction[BackendRefServiceTypeOptions, BackendRefServiceTypeOptions]):
     name = "backendRefServiceType"
     description = (
         "The Service a backendRef names is not of one of the `types` (ExternalName: implementations refuse it, "
@@ -194,7 +206,11 @@ class BackendRefServiceType(CheckFunction):
     provides = _BACKEND_VARIABLES | {"type"}
     needs_inventory = True
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    accepts = frozenset({"mapping"})  # a backendRefs or parentRefs item
+
+    def check(
+        self, target: Target, options: BackendRefServiceTypeOptions, context: CheckContext
+    ) -> Iterable[Violation]:
         backend = _service_backend(target, context)
         service = _target_service(context.inventory, backend) if backend is not None else None
         if backend is None or service is None:
@@ -209,7 +225,7 @@ class BackendRefServiceType(CheckFunction):
 
 
 @register
-class ParentRefListener(CheckFunction):
+class ParentRefListener(CheckFunction[NoOptions, NoOptions]):
     name = "parentRefListener"
     description = (
         "A route's parentRef to a Gateway of the run (group gateway.networking.k8s.io, kind Gateway, the "
@@ -226,7 +242,9 @@ class ParentRefListener(CheckFunction):
     provides = frozenset({"gateway", "reason"})
     needs_inventory = True
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    accepts = frozenset({"mapping"})  # a backendRefs or parentRefs item
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         parent = parent_ref_at(context.resource, target.path, target.value)
         gateways = context.inventory.paths.parent_gateways(parent) if parent is not None else None
         if parent is None or not gateways:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypedDict
 
-from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.engine.api import CheckContext, CheckFunction, NoOptions, Related, Target, Violation, register
 from svclint.functions.values import is_integer
 from svclint.inventory.index import ContainerPort, PodTemplate
 from svclint.inventory.neighbourhood import same_project
@@ -15,7 +15,7 @@ from svclint.inventory.placement import Placement, placement_of
 
 
 @register
-class NodePortHeldByPod(CheckFunction):
+class NodePortHeldByPod(CheckFunction[NoOptions, NoOptions]):
     name = "nodePortHeldByPod"
     description = (
         "The node port (a Service's nodePort or healthCheckNodePort) is not also a port pods take on their node: "
@@ -27,10 +27,10 @@ class NodePortHeldByPod(CheckFunction):
     needs_inventory = True
     provides = frozenset({"workload", "how"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        value = target.value
-        if not is_integer(value):
-            return
+    accepts = frozenset({"integer"})
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
+        value: int = target.value
         held = context.inventory.host_ports.get(value)
         if not held:
             return
@@ -83,8 +83,12 @@ def _order(template: PodTemplate) -> tuple[str, int, tuple[Any, ...]]:
     return (os.path.abspath(resource.path), resource.document.index, resource.prefix)
 
 
+class HostPortSharedOptions(TypedDict):
+    perNode: bool
+
+
 @register
-class HostPortShared(CheckFunction):
+class HostPortShared(CheckFunction[HostPortSharedOptions, HostPortSharedOptions]):
     name = "hostPortShared"
     description = (
         "For each container port of a workload (the rule's `given` is the object) that its pods take on their "
@@ -107,7 +111,7 @@ class HostPortShared(CheckFunction):
     needs_inventory = True
     reads_projection = True  # the ports (hostPort, hostIP), hostNetwork, nodeSelector and the node affinity
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: HostPortSharedOptions, context: CheckContext) -> Iterable[Violation]:
         # Called once per workload (`given: $`): the inventory already holds its ports, so no JSONPath walks
         # every workload's containers.
         for template, port in _own_ports(context):

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from svclint.core.model import FieldPath
 from svclint.core.similarity import edit_distance, near
-from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.engine.api import ANY_VALUE, CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.input.document import Resource
 from svclint.inventory.evidence import indirect_evidence, operator_object, operator_running, written_apart
 from svclint.inventory.index import Inventory, PodTemplate, nearest_scope
@@ -26,8 +26,16 @@ class Diagnosis:
     hinted: bool = True  # names a likely cause (a slip, another namespace), not only that nothing matches
 
 
+class _Expectation(TypedDict):
+    expect: Literal["pods", "running", "spread"]
+
+
+class SelectedPodsOptions(_Expectation, total=False):
+    evidence: Literal["direct", "indirect"]
+
+
 @register
-class SelectedPods(CheckFunction):
+class SelectedPods(CheckFunction[SelectedPodsOptions, SelectedPodsOptions]):
     name = "selectedPods"
     description = (
         "Looks up the pod templates the Service's spec.selector matches in its namespace. `expect: pods` wants at "
@@ -50,10 +58,10 @@ class SelectedPods(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"reason", "selector"})
-    accepts_missing = True
+    accepts = ANY_VALUE  # it judges the Service's selector, whatever the rule points at
     needs_inventory = True
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: SelectedPodsOptions, context: CheckContext) -> Iterable[Violation]:
         service = context.resource
         selector = service.get(SELECTOR_PATH)
         if not isinstance(selector, dict) or not selector:
@@ -128,7 +136,7 @@ def _unmatched(view: SelectorView, target: Target, indirect_only: bool) -> Itera
     yield view.violation(diagnosis.reason, related)
 
 
-def _too_few_pods(view: SelectorView, expect: str) -> Iterable[Violation]:
+def _too_few_pods(view: SelectorView, expect: Literal["pods", "running", "spread"]) -> Iterable[Violation]:
     """Pod templates match: `running` wants one with replicas, `spread` more than one pod."""
     running = [t for t in view.matched if _runs(t)]
     if not running:

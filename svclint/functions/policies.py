@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.engine.api import CheckContext, CheckFunction, NoOptions, Related, Target, Violation, register
 from svclint.inventory.controller_sources import TrafficSource, controller_sources
 from svclint.inventory.index import PodTemplate, nearest_scope
 from svclint.inventory.paths.policies import NetworkPolicy
@@ -24,10 +24,10 @@ _SOURCES = {
 
 def _backend(target: Target, context: CheckContext) -> tuple[dict[str, Any], list[PodTemplate], Any, str] | None:
     """For a Service port: the port, the pod templates the Service's author meant, its target and protocol."""
-    port = target.value
+    port: dict[str, Any] = target.value
     service = context.resource
     selector = service.get(("spec", "selector"))
-    if not isinstance(port, dict) or not isinstance(selector, dict) or not selector:
+    if not isinstance(selector, dict) or not selector:
         return None
     matched = nearest_scope(
         context.inventory.matching_templates(service.namespace, selector, near=service.path), service.path
@@ -38,7 +38,7 @@ def _backend(target: Target, context: CheckContext) -> tuple[dict[str, Any], lis
 
 
 @register
-class PolicyAdmitsClients(CheckFunction):
+class PolicyAdmitsClients(CheckFunction[NoOptions, NoOptions]):
     name = "policyAdmitsClients"
     description = (
         "For a port of a Service that clients outside the cluster reach (the rule's conditions say which), the "
@@ -50,8 +50,9 @@ class PolicyAdmitsClients(CheckFunction):
     )
     provides = frozenset({"reason", "target"})
     needs_inventory = True
+    accepts = frozenset({"mapping"})  # an item of spec.ports
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         backend = _backend(target, context)
         if backend is None:
             return
@@ -79,7 +80,7 @@ class PolicyAdmitsClients(CheckFunction):
 
 
 @register
-class PolicyAdmitsControllers(CheckFunction):
+class PolicyAdmitsControllers(CheckFunction[NoOptions, NoOptions]):
     name = "policyAdmitsControllers"
     description = (
         "For a port of a Service that an Ingress or a Gateway API route of the run sends traffic to, the "
@@ -94,8 +95,9 @@ class PolicyAdmitsControllers(CheckFunction):
     )
     provides = frozenset({"reason", "target", "entry"})
     needs_inventory = True
+    accepts = frozenset({"mapping"})  # an item of spec.ports
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         inventory, service = context.inventory, context.resource
         entries = [e for e in entry_points(inventory, service, int(target.path[-1])) if e.kind in ("Ingress", "Route")]
         backend = _backend(target, context) if entries else None

@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from svclint.core.model import FieldPath, format_field_path
 from svclint.core.project import PACKAGE_DIR
@@ -121,8 +121,13 @@ def _json_equal(a: Any, b: Any) -> bool:
     return type(a) is type(b) and a == b
 
 
+class KubernetesSchemaOptions(TypedDict):
+    schema: str
+    report: Literal["type", "unknownField"]
+
+
 @register
-class KubernetesSchema(CheckFunction):
+class KubernetesSchema(CheckFunction[KubernetesSchemaOptions, KubernetesSchemaOptions]):
     name = "kubernetesSchema"
     description = (
         "Decodes the object against the Kubernetes OpenAPI schema `schema` (`service-v1`), as kubectl's strict "
@@ -138,7 +143,7 @@ class KubernetesSchema(CheckFunction):
     }
     provides = frozenset({"reason", "item", "hint", "integer"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: KubernetesSchemaOptions, context: CheckContext) -> Iterable[Violation]:
         schema = load_schema(options["schema"])
         value = target.value
         if quick_valid(schema, schema, value):

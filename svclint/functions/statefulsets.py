@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Literal, TypedDict
 
 from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
 from svclint.inventory.evidence import service_in_view, service_maker, services_in_view
 from svclint.inventory.index import selects
 
 
+class GoverningServiceOptions(TypedDict):
+    expect: Literal["exists", "headless", "selects"]
+
+
 @register
-class GoverningService(CheckFunction):
+class GoverningService(CheckFunction[GoverningServiceOptions, GoverningServiceOptions]):
     name = "governingService"
     description = (
         "For a StatefulSet's `serviceName`: `expect: exists`, a Service of that name is in the StatefulSet's "
@@ -31,9 +35,11 @@ class GoverningService(CheckFunction):
     needs_inventory = True
     reads_projection = True  # spec.serviceName and the pod template's labels
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        name = target.value
-        if not isinstance(name, str) or not name:
+    accepts = frozenset({"string"})
+
+    def check(self, target: Target, options: GoverningServiceOptions, context: CheckContext) -> Iterable[Violation]:
+        name: str = target.value
+        if not name:
             return
         workload = context.resource
         inventory = context.inventory

@@ -4,14 +4,18 @@ values that must agree with other fields, label maps, IP families."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, TypedDict
 
 from svclint.core.model import FieldPath, format_field_path
 from svclint.engine.api import (
+    ANY_VALUE,
     MISSING,
+    PRESENT,
     CheckContext,
     CheckFunction,
     Related,
+    Selector,
     Target,
     Violation,
     compile_selector,
@@ -24,8 +28,13 @@ from svclint.engine.api import (
 from svclint.k8s.validation import FORMATS, parse_ip
 
 
+class ForbiddenOptions(TypedDict, total=False):
+    allow: list[Any]
+    values: list[Any]
+
+
 @register
-class Forbidden(CheckFunction):
+class Forbidden(CheckFunction[ForbiddenOptions, ForbiddenOptions]):
     name = "forbidden"
     description = (
         "The field must not be set (the rule's conditions say when). Values in `allow` pass (0 or '' for fields "
@@ -36,11 +45,10 @@ class Forbidden(CheckFunction):
         "properties": {"allow": {"type": "array"}, "values": {"type": "array", "minItems": 1}},
         "additionalProperties": False,
     }
+    accepts = PRESENT - {"null"}  # null is the same as unset
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: ForbiddenOptions, context: CheckContext) -> Iterable[Violation]:
         value = target.value
-        if value is None:
-            return
         if "values" in options:
             if any(same_value(value, item) for item in options["values"]):
                 yield Violation()
@@ -49,8 +57,12 @@ class Forbidden(CheckFunction):
             yield Violation()
 
 
+class RequiredOptions(TypedDict, total=False):
+    allowEmpty: bool
+
+
 @register
-class Required(CheckFunction):
+class Required(CheckFunction[RequiredOptions, RequiredOptions]):
     name = "required"
     description = "The field must be present and not null; unless `allowEmpty`, not '' nor an empty list or map."
     options_schema = {
@@ -58,16 +70,21 @@ class Required(CheckFunction):
         "properties": {"allowEmpty": {"type": "boolean"}},
         "additionalProperties": False,
     }
-    accepts_missing = True
+    accepts = ANY_VALUE
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: RequiredOptions, context: CheckContext) -> Iterable[Violation]:
         value = target.value
         if value is MISSING or value is None or (not options.get("allowEmpty", False) and is_empty(value)):
             yield Violation()
 
 
+class CountOptions(TypedDict, total=False):
+    min: int
+    max: int
+
+
 @register
-class Count(CheckFunction):
+class Count(CheckFunction[CountOptions, CountOptions]):
     name = "count"
     description = "A list (or map) has between `min` and `max` entries."
     options_schema = {
@@ -77,18 +94,29 @@ class Count(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"count", "min", "max"})
+    accepts = frozenset({"list", "mapping"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        value = target.value
-        if not isinstance(value, (list, dict)):
-            return
+    def check(self, target: Target, options: CountOptions, context: CheckContext) -> Iterable[Violation]:
+        value: list[Any] | dict[str, Any] = target.value
         low, high = options.get("min"), options.get("max")
         if (low is not None and len(value) < low) or (high is not None and len(value) > high):
             yield Violation(variables={"count": len(value), "min": low, "max": high})
 
 
+class _UniqueKeys(TypedDict):
+    keys: list[str]
+
+
+class UniqueItemsOptions(_UniqueKeys, total=False):
+    defaults: dict[str, Any]
+    ignore: dict[str, list[Any]]
+    exemptIfEqual: list[str]
+    onlyIfDifferent: list[str]
+    reportAt: str
+
+
 @register
-class UniqueItems(CheckFunction):
+class UniqueItems(CheckFunction[UniqueItemsOptions, UniqueItemsOptions]):
     name = "uniqueItems"
     description = (
         "No two items of a list share the values of `keys` (the whole item when `keys` is empty). `defaults` "
@@ -111,11 +139,10 @@ class UniqueItems(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"key", "first"})
+    accepts = frozenset({"list"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        items = target.value
-        if not isinstance(items, list):
-            return
+    def check(self, target: Target, options: UniqueItemsOptions, context: CheckContext) -> Iterable[Violation]:
+        items: list[Any] = target.value
         keys: list[str] = options["keys"]
         seen: list[tuple[int, tuple[Any, ...], dict[str, Any]]] = []
         for index, item in enumerate(items):
@@ -131,7 +158,7 @@ class UniqueItems(CheckFunction):
                 yield self._duplicate(target, context, options, (index, item, fields), first_index)
             seen.append((index, key, fields))
 
-    def _counted_fields(self, item: Any, options: dict[str, Any]) -> dict[str, Any] | None:
+    def _counted_fields(self, item: Any, options: UniqueItemsOptions) -> dict[str, Any] | None:
         """The item's fields with the defaults filled in; None for an item the options leave out."""
         fields = self._fields(item, options.get("defaults", {}))
         ignore: dict[str, list[Any]] = options.get("ignore", {})
@@ -145,7 +172,7 @@ class UniqueItems(CheckFunction):
     def _duplicate(
         target: Target,
         context: CheckContext,
-        options: dict[str, Any],
+        options: UniqueItemsOptions,
         later: tuple[int, Any, dict[str, Any]],
         first_index: int,
     ) -> Violation:
@@ -172,7 +199,7 @@ class UniqueItems(CheckFunction):
         return {} if not defaults else None
 
     @staticmethod
-    def _counts(fields: dict[str, Any], first: dict[str, Any], options: dict[str, Any]) -> bool:
+    def _counts(fields: dict[str, Any], first: dict[str, Any], options: UniqueItemsOptions) -> bool:
         exempt = options.get("exemptIfEqual", [])
         if exempt and all(_hashable(fields.get(n)) == _hashable(first.get(n)) for n in exempt):
             return False
@@ -191,8 +218,12 @@ def _hashable(value: Any) -> Any:
     return (type(value).__name__, value)
 
 
+class EqualsFieldOptions(TypedDict):
+    other: str
+
+
 @register
-class EqualsField(CheckFunction):
+class EqualsField(CheckFunction[EqualsFieldOptions, Selector]):
     name = "equalsField"
     description = "The value equals the value of another field of the same object (`other`, a JSONPath)."
     options_schema = {
@@ -203,10 +234,10 @@ class EqualsField(CheckFunction):
     }
     provides = frozenset({"other"})
 
-    def prepare(self, options: dict[str, Any]) -> Any:
+    def prepare(self, options: EqualsFieldOptions) -> Selector:
         return prepared_option(options, "other", compile_selector)
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: Selector, context: CheckContext) -> Iterable[Violation]:
         found = options.find(context.resource.data)
         if not found:
             return
@@ -218,8 +249,12 @@ class EqualsField(CheckFunction):
             )
 
 
+class DistinctFromOptions(TypedDict):
+    others: str
+
+
 @register
-class DistinctFrom(CheckFunction):
+class DistinctFrom(CheckFunction[DistinctFromOptions, Selector]):
     name = "distinctFrom"
     description = "The value differs from every value `others` (a JSONPath) selects in the same object."
     options_schema = {
@@ -230,12 +265,14 @@ class DistinctFrom(CheckFunction):
     }
     provides = frozenset({"other"})
 
-    def prepare(self, options: dict[str, Any]) -> Any:
+    accepts = PRESENT - {"null"}
+
+    def prepare(self, options: DistinctFromOptions) -> Selector:
         return prepared_option(options, "others", compile_selector)
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: Selector, context: CheckContext) -> Iterable[Violation]:
         value = target.value
-        if value is None or value == 0:
+        if value == 0:
             return
         for other_path, other in options.find(context.resource.data):
             if other_path != target.path and same_value(value, other):
@@ -246,8 +283,15 @@ class DistinctFrom(CheckFunction):
                 return
 
 
+class MapFormatOptions(TypedDict, total=False):
+    keys: str
+    values: str
+    lowercaseKeys: bool
+    maxBytes: int
+
+
 @register
-class MapFormat(CheckFunction):
+class MapFormat(CheckFunction[MapFormatOptions, MapFormatOptions]):
     name = "mapFormat"
     description = (
         "Every key of a map has the format `keys` and every value the format `values` (formats as in `format`; "
@@ -265,11 +309,10 @@ class MapFormat(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"reason", "item", "size"})
+    accepts = frozenset({"mapping"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        mapping = target.value
-        if not isinstance(mapping, dict):
-            return
+    def check(self, target: Target, options: MapFormatOptions, context: CheckContext) -> Iterable[Violation]:
+        mapping: dict[str, Any] = target.value
         key_check = FORMATS.get(options.get("keys", ""))
         value_check = FORMATS.get(options.get("values", ""))
         for key, value in mapping.items():
@@ -298,8 +341,19 @@ class MapFormat(CheckFunction):
                 yield Violation(variables={"reason": f"total size {size} bytes exceeds {limit}", "size": size})
 
 
+class IpFamiliesOptions(TypedDict, total=False):
+    distinct: bool
+    families: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedIpFamilies:
+    distinct: bool
+    families: Selector | None
+
+
 @register
-class IpFamilies(CheckFunction):
+class IpFamilies(CheckFunction[IpFamiliesOptions, PreparedIpFamilies]):
     name = "ipFamilies"
     description = (
         "A list of IP addresses (`None` aside) holds at most one address of each family (`distinct`), or each "
@@ -315,20 +369,20 @@ class IpFamilies(CheckFunction):
     }
     provides = frozenset({"family", "index"})
 
-    def prepare(self, options: dict[str, Any]) -> Any:
-        selector = prepared_option(options, "families", compile_selector) if "families" in options else None
-        return {"distinct": options.get("distinct", False), "families": selector}
+    accepts = frozenset({"list"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        addresses = target.value
-        if not isinstance(addresses, list):
-            return
+    def prepare(self, options: IpFamiliesOptions) -> PreparedIpFamilies:
+        selector = prepared_option(options, "families", compile_selector) if "families" in options else None
+        return PreparedIpFamilies(options.get("distinct", False), selector)
+
+    def check(self, target: Target, options: PreparedIpFamilies, context: CheckContext) -> Iterable[Violation]:
+        addresses: list[Any] = target.value
         parsed = [parse_ip(a) if isinstance(a, str) and a != "None" else None for a in addresses]
-        if options["distinct"]:
+        if options.distinct:
             versions = [ip.version for ip in parsed if ip is not None]
             if len(versions) == len(addresses) >= 2 and len(set(versions)) < len(versions):
                 yield Violation(variables={"family": f"IPv{versions[0]}"})
-        selector = options["families"]
+        selector = options.families
         if selector is not None and not (addresses and addresses[0] == "None"):
             yield from _family_mismatches(target, parsed, selector.first(context.resource.data))
 

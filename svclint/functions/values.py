@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from svclint.engine.api import (
     MISSING,
@@ -17,6 +18,9 @@ from svclint.engine.api import (
 )
 from svclint.k8s.validation import FORMATS, parse_network
 
+if TYPE_CHECKING:
+    from svclint.engine.api import LinearPattern
+
 
 def is_integer(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
@@ -27,8 +31,21 @@ def is_unset(value: Any) -> bool:
     return value is MISSING or value is None or value == ""
 
 
+class Window(TypedDict, total=False):
+    min: int
+    max: int
+
+
+class InRangeOptions(TypedDict, total=False):
+    min: int
+    max: int
+    ignore: list[int]
+    whenMissing: int
+    within: Window
+
+
 @register
-class InRange(CheckFunction):
+class InRange(CheckFunction[InRangeOptions, InRangeOptions]):
     name = "inRange"
     description = (
         "The value, when it is an integer, lies between `min` and `max` inclusive. Values listed in `ignore` "
@@ -52,17 +69,17 @@ class InRange(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"min", "max"})
-    accepts_missing = True
+    accepts = frozenset({"integer", "null", "missing"})  # other values are left to the type rules
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        value = target.value
+    def check(self, target: Target, options: InRangeOptions, context: CheckContext) -> Iterable[Violation]:
+        value: int = target.value
         if value is MISSING or value is None:
             if "whenMissing" not in options:
                 return
             value = options["whenMissing"]
-        if not is_integer(value) or value in options.get("ignore", ()):
+        if value in options.get("ignore", ()):
             return
-        window = options.get("within", {})
+        window = options.get("within", Window())
         if ("min" in window and value < window["min"]) or ("max" in window and value > window["max"]):
             return
         low, high = options.get("min"), options.get("max")
@@ -70,8 +87,17 @@ class InRange(CheckFunction):
             yield Violation(variables={"min": low, "max": high, "value": value})
 
 
+class _EnumValues(TypedDict):
+    values: list[Any]
+
+
+class EnumOptions(_EnumValues, total=False):
+    allowEmpty: bool
+    default: Any
+
+
 @register
-class Enum(CheckFunction):
+class Enum(CheckFunction[EnumOptions, EnumOptions]):
     name = "enum"
     description = (
         "The value is one of `values` (case-sensitive, as the API server compares). An absent or null value "
@@ -89,12 +115,12 @@ class Enum(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"allowed", "hint"})
-    accepts_missing = True
+    accepts = frozenset({"string", "integer", "float", "null", "missing"})  # a wrong type is the type rule's
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: EnumOptions, context: CheckContext) -> Iterable[Violation]:
         value = _value_to_check(target.value, options)
         if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-            return  # unset, or a wrong type: the type rule's finding
+            return  # unset, or a default of another type
         allowed = options["values"]
         if any(same_value(value, item) for item in allowed):
             return
@@ -107,7 +133,7 @@ class Enum(CheckFunction):
         )
 
 
-def _value_to_check(value: Any, options: Any) -> Any:
+def _value_to_check(value: Any, options: EnumOptions) -> Any:
     """The value itself; for an unset one the `default`, '' unless `allowEmpty`, else None (nothing to check)."""
     if not is_unset(value):
         return value
@@ -126,8 +152,32 @@ def _case_hint(value: str | int | float, allowed: list[Any]) -> str:
     return ""
 
 
+class _FormatName(TypedDict):
+    format: str
+
+
+class FormatOptions(_FormatName, total=False):
+    split: str
+    trim: bool
+    trimSuffix: str
+    allow: list[str]
+    allowEmpty: bool
+    skipMatching: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedFormat:
+    check: Callable[[str], list[str]]  # the format's errors for a value (none: valid)
+    skip: LinearPattern | None
+    split: str | None
+    trim: bool
+    trim_suffix: str | None
+    allow: frozenset[str]
+    allow_empty: bool
+
+
 @register
-class Format(CheckFunction):
+class Format(CheckFunction[FormatOptions, PreparedFormat]):
     name = "format"
     description = (
         "The string value has a Kubernetes format: `dns1123-label`, `dns1035-label`, `dns1123-subdomain`, "
@@ -152,34 +202,52 @@ class Format(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"reason", "item"})
+    accepts = frozenset({"string"})
 
-    def prepare(self, options: dict[str, Any]) -> Any:
+    def prepare(self, options: FormatOptions) -> PreparedFormat:
         from svclint.engine.api import compile_safe
 
         skip = prepared_option(options, "skipMatching", compile_safe) if "skipMatching" in options else None
-        return {**options, "check": FORMATS[options["format"]], "skip": skip}
+        return PreparedFormat(
+            check=FORMATS[options["format"]],
+            skip=skip,
+            split=options.get("split"),
+            trim=options.get("trim", False),
+            trim_suffix=options.get("trimSuffix"),
+            allow=frozenset(options.get("allow", ())),
+            allow_empty=options.get("allowEmpty", True),
+        )
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        value = target.value
-        if not isinstance(value, str) or value in options.get("allow", ()):
+    def check(self, target: Target, options: PreparedFormat, context: CheckContext) -> Iterable[Violation]:
+        value: str = target.value
+        if value in options.allow or (options.skip is not None and options.skip.search(value)):
             return
-        if options["skip"] is not None and options["skip"].search(value):
-            return
-        parts = value.split(options["split"]) if "split" in options else [value]
-        for part in parts:
-            item = part.strip() if options.get("trim") else part
-            suffix = options.get("trimSuffix")
+        for part in value.split(options.split) if options.split is not None else [value]:
+            item = part.strip() if options.trim else part
+            suffix = options.trim_suffix
             if suffix and item.endswith(suffix):
                 item = item[: -len(suffix)]
-            if not item and options.get("allowEmpty", True):
+            if not item and options.allow_empty:
                 continue
-            errors = options["check"](item) if item else ["must not be empty"]
+            errors = options.check(item) if item else ["must not be empty"]
             if errors:
                 yield Violation(variables={"reason": "; ".join(errors), "item": item}, identity=item)
 
 
+class PatternOptions(TypedDict, total=False):
+    match: str
+    notMatch: str
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPattern:
+    pattern: LinearPattern
+    must_match: bool  # `match` (True) or `notMatch` (False)
+    text: str
+
+
 @register
-class Pattern(CheckFunction):
+class Pattern(CheckFunction[PatternOptions, PreparedPattern]):
     name = "pattern"
     description = "The string value matches the regular expression `match` (RE2 syntax), or does not match `notMatch`."
     options_schema = {
@@ -192,23 +260,31 @@ class Pattern(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"pattern"})
+    accepts = frozenset({"string"})
 
-    def prepare(self, options: dict[str, Any]) -> Any:
+    def prepare(self, options: PatternOptions) -> PreparedPattern:
         from svclint.engine.api import compile_safe
 
         if "match" in options:
-            return (prepared_option(options, "match", compile_safe), True, options["match"])
-        return (prepared_option(options, "notMatch", compile_safe), False, options["notMatch"])
+            return PreparedPattern(prepared_option(options, "match", compile_safe), True, options["match"])
+        return PreparedPattern(prepared_option(options, "notMatch", compile_safe), False, options["notMatch"])
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        pattern, must_match, text = options
-        value = target.value
-        if isinstance(value, str) and pattern.search(value) != must_match:
-            yield Violation(variables={"pattern": text})
+    def check(self, target: Target, options: PreparedPattern, context: CheckContext) -> Iterable[Violation]:
+        if options.pattern.search(target.value) != options.must_match:
+            yield Violation(variables={"pattern": options.text})
+
+
+class _CidrMinimums(TypedDict):
+    minV4: int
+    minV6: int
+
+
+class CidrPrefixOptions(_CidrMinimums, total=False):
+    split: str
 
 
 @register
-class CidrPrefix(CheckFunction):
+class CidrPrefix(CheckFunction[CidrPrefixOptions, CidrPrefixOptions]):
     name = "cidrPrefix"
     description = (
         "Each CIDR (of a comma-separated list with `split`) has a prefix at least `minV4` (IPv4) or `minV6` "
@@ -225,11 +301,10 @@ class CidrPrefix(CheckFunction):
         "additionalProperties": False,
     }
     provides = frozenset({"item", "prefix"})
+    accepts = frozenset({"string"})
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        value = target.value
-        if not isinstance(value, str):
-            return
+    def check(self, target: Target, options: CidrPrefixOptions, context: CheckContext) -> Iterable[Violation]:
+        value: str = target.value
         for part in value.split(options["split"]) if "split" in options else [value]:
             network = parse_network(part)
             if network is None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypedDict
 
 from svclint.core.model import FieldPath, format_field_path
 from svclint.engine.api import CheckContext, CheckFunction, Target, Violation, register
@@ -113,8 +113,12 @@ def _walk(value: Any, parts: tuple[str, ...], path: FieldPath) -> Iterator[tuple
         yield from _walk(value[head], rest, (*path, head))
 
 
+class VersionTableOptions(TypedDict):
+    table: dict[str, Any]  # checked column by column by TABLE_OPTIONS
+
+
 @register
-class AvailableInKubeVersion(CheckFunction):
+class AvailableInKubeVersion(CheckFunction[VersionTableOptions, tuple[tuple[Gated, ...], tuple[Gated, ...]]]):
     name = "availableInKubeVersion"
     description = (
         "Fields and field values the target Kubernetes version (`--kube-version`) does not accept by default, from "
@@ -126,14 +130,16 @@ class AvailableInKubeVersion(CheckFunction):
     options_schema = TABLE_OPTIONS
     provides = frozenset({"reason", "kubeVersion"})
 
-    def prepare(self, options: dict[str, Any]) -> Any:
+    def prepare(self, options: VersionTableOptions) -> tuple[tuple[Gated, ...], tuple[Gated, ...]]:
         table = options["table"]
         return (
             tuple(Gated.from_row(row) for row in table["fields"]),
             tuple(Gated.from_row(row) for row in table["values"]),
         )
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
+    def check(
+        self, target: Target, options: tuple[tuple[Gated, ...], tuple[Gated, ...]], context: CheckContext
+    ) -> Iterable[Violation]:
         fields, values = options
         version = target_version(context)
         kind = context.resource.kind
@@ -178,7 +184,7 @@ class Removal:
 
 
 @register
-class ServedInKubeVersion(CheckFunction):
+class ServedInKubeVersion(CheckFunction[VersionTableOptions, tuple[Removal, ...]]):
     name = "servedInKubeVersion"
     description = (
         "The object's `apiVersion` is still served, for its kind, by the target Kubernetes version "
@@ -192,7 +198,9 @@ class ServedInKubeVersion(CheckFunction):
     needs_inventory = True
     reads_projection = True  # the apiVersion, and the identity of the object
 
-    def prepare(self, options: dict[str, Any]) -> Any:
+    accepts = frozenset({"string"})  # $.apiVersion
+
+    def prepare(self, options: VersionTableOptions) -> tuple[Removal, ...]:
         return tuple(
             Removal(
                 api_version=row["apiVersion"],
@@ -204,8 +212,8 @@ class ServedInKubeVersion(CheckFunction):
             for row in options["table"]["apiVersions"]
         )
 
-    def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
-        removals: tuple[Removal, ...] = options
+    def check(self, target: Target, options: tuple[Removal, ...], context: CheckContext) -> Iterable[Violation]:
+        removals = options
         version = target_version(context)
         kind = context.resource.kind
         for removal in removals:
