@@ -94,9 +94,8 @@ class CheckFunction(Generic[OptionsT, PreparedT]):
     options_schema: ClassVar[dict[str, Any]] = {"type": "object", "additionalProperties": False}
     provides: ClassVar[frozenset[str]] = frozenset()
     # The kinds of target value `check` is called with (the engine skips the others); "missing": a field that is
-    # absent. `accepts_missing` follows from it.
+    # absent.
     accepts: ClassVar[frozenset[ValueKind]] = PRESENT
-    accepts_missing: ClassVar[bool] = False
     needs_inventory: ClassVar[bool] = False
     needs_firewall: ClassVar[bool] = False  # reads inventory.firewall, which is built only for such functions
     # Reads of the object it checks only what the run keeps of every object for the inventory: apiVersion, kind
@@ -104,10 +103,6 @@ class CheckFunction(Generic[OptionsT, PreparedT]):
     # template's labels, service account, hostNetwork, nodeSelector, node affinity and containers' names, images
     # and ports. The run then keeps that compact copy of the objects its rules check instead of the whole objects.
     reads_projection: ClassVar[bool] = False
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls.accepts_missing = "missing" in cls.accepts
 
     def prepare(self, options: OptionsT) -> PreparedT:
         """Turn validated options into whatever `check` wants (compiled patterns, sets). Called once per run.

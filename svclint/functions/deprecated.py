@@ -43,9 +43,9 @@ class SwitchedFunction(CheckFunction[SwitchT, Delegation]):
     replacements: ClassVar[Mapping[str, type[AnyCheckFunction]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
         functions = [function() for function in cls.replacements.values()]
         cls.accepts = frozenset().union(*(f.accepts for f in functions))
-        super().__init_subclass__(**kwargs)
         cls.options_schema = {
             "type": "object",
             "properties": {cls.switch: {"enum": list(cls.replacements)}},

@@ -82,7 +82,7 @@ def test_the_engine_calls_a_function_only_for_the_kinds_it_accepts(tmp_path: Pat
     assert [f.location.span.start_line for f in result.findings if f.rule_id == "X002"] == [7, 11]
 
 
-def test_the_accepted_kinds_decide_whether_absent_fields_are_checked() -> None:
-    assert Seen.accepts_missing
-    assert REGISTRY["required"].accepts_missing and not REGISTRY["pattern"].accepts_missing
+def test_a_deprecated_name_accepts_what_its_replacements_accept() -> None:
     assert REGISTRY["targetPortDeclared"].accepts == frozenset({"mapping"})
+    assert REGISTRY["firewallRule"].accepts == REGISTRY["firewallRuleUnused"].accepts
+    assert "missing" in REGISTRY["firewallRule"].accepts
