@@ -136,7 +136,9 @@ def functions_page() -> str:
         "`{{params.nodePortRange.min}}`, `{{params.nodePortRange.max}}`, `{{params.nodePortRange.staticBandEnd}}`",
         "and `{{params.nodePortRange.text}}`, and the data tables shipped in `rules/tables/` as",
         "`{{params.tables.NAME}}` (`load-balancer-annotations.yaml` is `{{params.tables.loadBalancerAnnotations}}`);",
-        "a placeholder that is the whole value keeps its type.",
+        "a placeholder that is the whole value keeps its type. Each function is called only for the kinds of value",
+        "it states (other values are the type rules' business); a name marked deprecated keeps working with the",
+        "`mode:` or `check:` it took, and does what the function it names does.",
         "",
     ]
     for name in sorted(functions):
