@@ -104,6 +104,10 @@ class CheckFunction(Generic[OptionsT, PreparedT]):
     # and ports. The run then keeps that compact copy of the objects its rules check instead of the whole objects.
     reads_projection: ClassVar[bool] = False
 
+    def implementation(self) -> type[CheckFunction[Any, Any]]:
+        """The class whose code checks: its declared options are its type arguments."""
+        return type(self)
+
     def prepare(self, options: OptionsT) -> PreparedT:
         """Turn validated options into whatever `check` wants (compiled patterns, sets). Called once per run.
         Functions that check the options as written (PreparedT is OptionsT) keep this one."""

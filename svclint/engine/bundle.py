@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from svclint.engine.api import CheckFunction, CheckFunctions
+from svclint.engine.api import AnyCheckFunction, CheckFunctions
 from svclint.engine.bundlefile import BUNDLE, FORMAT, files_match, inside_package, read_bundle, well_formed
 from svclint.engine.catalog import declared_function, function_facts
 from svclint.engine.ruleset import Rule, RuleError, compile_rule_data, read_rule_document, schema_digest
@@ -75,7 +75,7 @@ def bundled_rules(directory: Path, functions: CheckFunctions, bundle: Path = BUN
         return None  # a damaged bundle: the rule files say what is right
 
 
-def bundled_functions(bundle: Path = BUNDLE) -> dict[str, CheckFunction] | None:
+def bundled_functions(bundle: Path = BUNDLE) -> dict[str, AnyCheckFunction] | None:
     """The check functions the bundle declares, their modules not imported; None when it declares none."""
     found = read_bundle(bundle)
     declared = None if found is None else found[0].get("functions")

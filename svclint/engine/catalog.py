@@ -1,7 +1,8 @@
 """Check functions known by what the bundle of built-in rules says of them, their modules imported on first use.
 
 Loading, selecting, compiling and planning rules read only a function's declared facts: its options' schema, the
-variables it provides and its flags (needs_inventory, needs_firewall, reads_projection, accepts_missing). The
+variables it provides, the kinds of value it accepts and its flags (needs_inventory, needs_firewall,
+reads_projection). The
 bundle (see bundle.py) records those facts, so a run imports a function's module only when a rule naming it is
 evaluated, and a run that evaluates few functions never pays for the others' modules (and what they import:
 Gateway API paths, cloud tables, firewalls).
@@ -14,9 +15,17 @@ from importlib import import_module
 from typing import Any, ClassVar, cast
 
 from svclint.core.errors import SvclintError
-from svclint.engine.api import REGISTRY, CheckContext, CheckFunction, CheckFunctions, Target, Violation
+from svclint.engine.api import (
+    REGISTRY,
+    AnyCheckFunction,
+    CheckContext,
+    CheckFunction,
+    CheckFunctions,
+    Target,
+    Violation,
+)
 
-FLAGS = ("accepts_missing", "needs_inventory", "needs_firewall", "reads_projection")
+FLAGS = ("needs_inventory", "needs_firewall", "reads_projection")
 
 
 class StaleBundleError(SvclintError):
@@ -26,26 +35,27 @@ class StaleBundleError(SvclintError):
     label = "stale rule bundle"
 
 
-def function_facts(function: CheckFunction) -> dict[str, Any]:
+def function_facts(function: AnyCheckFunction) -> dict[str, Any]:
     """What the bundle records of a check function: everything but its code."""
     facts: dict[str, Any] = {
         "module": type(function).__module__,
         "description": function.description,
         "options_schema": function.options_schema,
         "provides": sorted(function.provides),
+        "accepts": sorted(function.accepts),
     }
     facts.update((flag, getattr(function, flag)) for flag in FLAGS)
     return facts
 
 
-class DeclaredFunction(CheckFunction):
+class DeclaredFunction(CheckFunction[Any, Any]):
     """A check function as the bundle declares it. `prepare` and `check` import its module the first time."""
 
     module: ClassVar[str]
     facts: ClassVar[dict[str, Any]]
-    _loaded: CheckFunction | None = None
+    _loaded: AnyCheckFunction | None = None
 
-    def loaded(self) -> CheckFunction:
+    def loaded(self) -> AnyCheckFunction:
         if self._loaded is None:
             if self.name not in REGISTRY:
                 import_module(self.module)  # its check functions register themselves (engine.api.register)
@@ -58,14 +68,17 @@ class DeclaredFunction(CheckFunction):
             self._loaded = function
         return self._loaded
 
-    def prepare(self, options: dict[str, Any]) -> Any:
+    def implementation(self) -> type[AnyCheckFunction]:
+        return type(self.loaded())
+
+    def prepare(self, options: Any) -> Any:
         return self.loaded().prepare(options)
 
     def check(self, target: Target, options: Any, context: CheckContext) -> Iterable[Violation]:
         return self.loaded().check(target, options, context)
 
 
-def declared_function(name: str, facts: Mapping[str, Any]) -> CheckFunction:
+def declared_function(name: str, facts: Mapping[str, Any]) -> AnyCheckFunction:
     """A check function made from its facts in the bundle (KeyError or TypeError when they are damaged)."""
     flags = {flag: bool(facts[flag]) for flag in FLAGS}
     namespace: dict[str, Any] = {
@@ -75,22 +88,23 @@ def declared_function(name: str, facts: Mapping[str, Any]) -> CheckFunction:
         "description": str(facts["description"]),
         "options_schema": dict(facts["options_schema"]),
         "provides": frozenset(facts["provides"]),
+        "accepts": frozenset(str(kind) for kind in facts["accepts"]),
         **flags,
     }
     # A subclass per function: the facts are class variables of CheckFunction, as a hand-written function's are.
     declared = type(f"Declared_{name.replace('-', '_')}", (DeclaredFunction,), namespace)
-    return cast(CheckFunction, declared())
+    return cast(AnyCheckFunction, declared())
 
 
-class FunctionCatalog(Mapping[str, CheckFunction]):
+class FunctionCatalog(Mapping[str, AnyCheckFunction]):
     """The declared check functions by name. A name the bundle does not know (a function added to the code since
     the bundle was written) makes it ask `load_all`, which imports every function module."""
 
-    def __init__(self, declared: Mapping[str, CheckFunction], load_all: Callable[[], CheckFunctions]) -> None:
+    def __init__(self, declared: Mapping[str, AnyCheckFunction], load_all: Callable[[], CheckFunctions]) -> None:
         self._declared = declared
         self._load_all = load_all
 
-    def __getitem__(self, name: str) -> CheckFunction:
+    def __getitem__(self, name: str) -> AnyCheckFunction:
         found = self._declared.get(name)
         if found is None:
             return self._load_all()[name]

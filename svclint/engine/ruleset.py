@@ -247,7 +247,7 @@ def _validate(document: Document, functions: CheckFunctions) -> None:
         raise RuleError(
             [_error_at(document, ("then", "function"), f"unknown function {then['function']!r} (known: {known})")]
         )
-    shape_errors = function_shape_errors(type(function))
+    shape_errors = function_shape_errors(function.implementation())
     if shape_errors:  # the function's code and its schema disagree: no rule can use it safely
         message = f"function {function.name} is inconsistent: " + "; ".join(shape_errors)
         raise RuleError([_error_at(document, ("then", "function"), message)])

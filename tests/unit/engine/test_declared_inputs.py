@@ -14,7 +14,7 @@ from conftest import custom_rule_text, run_files
 from svclint.engine.api import MISSING, CheckContext, CheckFunction, NoOptions, Target, Violation
 from svclint.engine.inputs import ValueKind, kind_of
 from svclint.engine.ruleset import load_rule_file
-from svclint.functions import REGISTRY
+from svclint.functions import all_functions
 
 
 @pytest.mark.parametrize(
@@ -83,6 +83,6 @@ def test_the_engine_calls_a_function_only_for_the_kinds_it_accepts(tmp_path: Pat
 
 
 def test_a_deprecated_name_accepts_what_its_replacements_accept() -> None:
-    assert REGISTRY["targetPortDeclared"].accepts == frozenset({"mapping"})
-    assert REGISTRY["firewallRule"].accepts == REGISTRY["firewallRuleUnused"].accepts
-    assert "missing" in REGISTRY["firewallRule"].accepts
+    assert all_functions()["targetPortDeclared"].accepts == frozenset({"mapping"})
+    assert all_functions()["firewallRule"].accepts == all_functions()["firewallRuleUnused"].accepts
+    assert "missing" in all_functions()["firewallRule"].accepts

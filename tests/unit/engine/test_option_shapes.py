@@ -14,7 +14,7 @@ from conftest import custom_rule_text
 from svclint.engine.api import CheckContext, CheckFunction, Target, Violation
 from svclint.engine.option_shapes import declared_types, function_shape_errors, shape_errors
 from svclint.engine.ruleset import RuleError, load_rule_file
-from svclint.functions import REGISTRY
+from svclint.functions import all_functions
 
 SCHEMA: dict[str, Any] = {
     "type": "object",
@@ -48,7 +48,7 @@ class Agreeing(_Keys, total=False):
 
 
 def test_every_registered_function_declares_the_options_its_schema_validates() -> None:
-    problems = {name: function_shape_errors(type(function)) for name, function in REGISTRY.items()}
+    problems = {name: function_shape_errors(type(function)) for name, function in all_functions().items()}
     assert {name: errors for name, errors in problems.items() if errors} == {}
 
 
@@ -160,8 +160,8 @@ class Inconsistent(CheckFunction[_LimitOptions, _LimitOptions]):
 
 
 def test_the_declared_types_are_read_from_the_generic_base_through_subclasses() -> None:
-    assert declared_types(type(REGISTRY["nodePortAllowed"]))[0].__name__ == "NoOptions"
-    assert declared_types(type(REGISTRY["targetPortDeclared"]))[0].__name__ == "ModeSwitch"
+    assert declared_types(type(all_functions()["nodePortAllowed"]))[0].__name__ == "NoOptions"
+    assert declared_types(type(all_functions()["targetPortDeclared"]))[0].__name__ == "ModeSwitch"
     assert declared_types(Inconsistent) == (_LimitOptions, _LimitOptions)
 
 
