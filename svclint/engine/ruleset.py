@@ -23,7 +23,6 @@ from svclint.core.project import PACKAGE_DIR
 from svclint.engine.api import AnyCheckFunction, CheckFunctions, OptionError
 from svclint.engine.conditions import Condition, compile_conditions
 from svclint.engine.fixes import FIX_FUNCTIONS, FixDeclarationError, FixSpec, check_fix, compile_fix
-from svclint.engine.option_shapes import function_shape_errors
 from svclint.engine.params import Params
 from svclint.engine.selectors import Selector, SelectorError, compile_selector
 from svclint.engine.templates import MissingVariable, lookup, placeholders, substitute_options
@@ -247,6 +246,8 @@ def _validate(document: Document, functions: CheckFunctions) -> None:
         raise RuleError(
             [_error_at(document, ("then", "function"), f"unknown function {then['function']!r} (known: {known})")]
         )
+    from svclint.engine.option_shapes import function_shape_errors  # only rule files being validated need it
+
     shape_errors = function_shape_errors(function.implementation())
     if shape_errors:  # the function's code and its schema disagree: no rule can use it safely
         message = f"function {function.name} is inconsistent: " + "; ".join(shape_errors)
