@@ -9,9 +9,9 @@ import json
 import sys
 from pathlib import Path
 
+from svclint.commands.rulepage import rule_page
 from svclint.engine.inputs import PRESENT
 from svclint.engine.ruleset import Rule
-from svclint.reporters.ruledocs import rule_page
 
 
 def rule_pages(rules: list[Rule]) -> dict[str, str]:

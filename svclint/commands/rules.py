@@ -201,7 +201,7 @@ def explain(
 
     A line says how the configuration changes the rule (turned off or on, another severity).
     """
-    from svclint.reporters.ruledocs import rule_page
+    from svclint.commands.rulepage import rule_page
 
     for status in configured_rules(rule_dirs, enable, disable, config, no_config):
         candidate = status.rule

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from svclint.core.model import Finding, Severity
 from svclint.core.project import project_root
+from svclint.core.rules import ReportedRule
 from svclint.core.stats import RunStats, SuppressionStats
-from svclint.engine.evaluate import ActiveRule
 from svclint.k8s.versions import NEWEST, version_text
 from svclint.reporters.source import SourceLines
 
@@ -17,7 +18,7 @@ from svclint.reporters.source import SourceLines
 @dataclass
 class Report:
     findings: list[Finding]
-    rules: list[ActiveRule]
+    rules: Sequence[ReportedRule]
     stats: RunStats
     # What report paths are relative to (SARIF %SRCROOT%): the repository holding the working directory.
     root: Path = field(default_factory=lambda: project_root(os.getcwd()))

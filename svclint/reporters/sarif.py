@@ -20,7 +20,7 @@ from svclint import __version__
 from svclint.core.fingerprint import FINGERPRINT_KEY, fingerprint
 from svclint.core.model import Finding, Location, Severity
 from svclint.core.project import PROJECT_URL
-from svclint.engine.evaluate import ActiveRule
+from svclint.core.rules import ReportedRule
 from svclint.reporters.base import Report
 from svclint.reporters.present import STDIN_MARKER, STDIN_NAME, escape, report_path
 from svclint.reporters.ruledocs import rule_help_markdown, rule_help_text, rule_help_uri
@@ -68,7 +68,7 @@ def render_parts(report: Report) -> Iterator[str]:
 _RESULTS_MARKER = "\x00svclint results\x00"
 
 
-def _log(report: Report, rules: list[ActiveRule], results: Any) -> dict[str, Any]:
+def _log(report: Report, rules: list[ReportedRule], results: Any) -> dict[str, Any]:
     run: dict[str, Any] = {
         "tool": {
             "driver": {
@@ -88,7 +88,7 @@ def _log(report: Report, rules: list[ActiveRule], results: Any) -> dict[str, Any
     return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
 
 
-def _descriptor(active: ActiveRule) -> dict[str, Any]:
+def _descriptor(active: ReportedRule) -> dict[str, Any]:
     rule = active.rule
     properties: dict[str, Any] = {"tags": list(rule.tags), "precision": "very-high"}
     score = rule.security_severity

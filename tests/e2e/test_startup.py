@@ -107,3 +107,14 @@ def test_a_check_function_loads_when_a_rule_naming_it_meets_its_objects(tmp_path
     )
     assert "route.yaml:8:13: warning SVC220 backendRef Service store-v3 does not exist" in done.stdout
     assert "svclint.functions.gateway" in _modules(tmp_path, "lint", "route.yaml")
+
+
+def test_the_reporters_load_without_the_stages_that_make_results() -> None:
+    code = (
+        "import sys\n"
+        "import svclint.reporters, svclint.reporters.text, svclint.reporters.sarif, svclint.reporters.json\n"
+        "print(sorted(name for name in sys.modules if name.startswith(('svclint.engine', 'svclint.inventory',"
+        " 'svclint.functions', 'svclint.run'))))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert done.stdout.strip() == "[]"
