@@ -12,7 +12,6 @@ from svclint.functions.values import is_integer
 from svclint.input.document import Resource
 from svclint.inventory.evidence import service_maker
 from svclint.inventory.index import ContainerPort, PodTemplate, nearest_scope
-from svclint.inventory.neighbourhood import same_project
 from svclint.inventory.routing import backend_reference
 
 GCE_CLASSES = frozenset({"gce", "gce-internal"})
@@ -169,25 +168,18 @@ class NodePortCollision(CheckFunction[NoOptions, NoOptions]):
     accepts = frozenset({"integer"})
 
     def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
-        value: int = target.value
-        claims = context.inventory.nodeport_claims.get(value, [])
-        mine = next(
-            (c for c in claims if c.resource is context.resource and c.path == target.path),
-            None,
-        )
+        claims = context.inventory.nodeport_claims
+        mine = claims.claim_at(context.resource, target.path)
         if mine is None:
             return  # not allocated (a ClusterIP Service): other rules speak
-        for claim in claims:
-            if claim is mine:
-                return
-            if claim.owner != mine.owner and same_project(claim.resource.path, mine.resource.path):
-                other = f"Service {claim.resource.namespace}/{claim.resource.name}"
-                yield Violation(
-                    variables={"other": other, "otherField": format_field_path(claim.path)},
-                    related=(Related(claim.resource, claim.path, f"first claimed by {other}"),),
-                    identity=f"{claim.owner[0]}/{claim.owner[1]}",
-                )
-                return
+        claim = claims.first_other(mine)
+        if claim is not None:
+            other = f"Service {claim.resource.namespace}/{claim.resource.name}"
+            yield Violation(
+                variables={"other": other, "otherField": format_field_path(claim.path)},
+                related=(Related(claim.resource, claim.path, f"first claimed by {other}"),),
+                identity=f"{claim.owner[0]}/{claim.owner[1]}",
+            )
 
 
 _INGRESS_BACKEND = (

@@ -17,6 +17,7 @@ from svclint.core.model import FieldPath
 from svclint.input.document import Resource
 from svclint.inventory.controllers import is_rbac, routing_controller_accounts, service_account
 from svclint.inventory.neighbourhood import ProjectFacts, same_project
+from svclint.inventory.nodeports import NodePortClaims
 from svclint.inventory.paths.gateway import is_gateway_api, is_route
 from svclint.inventory.paths.index import PathIndex
 from svclint.inventory.paths.labels import label_text as _label_text
@@ -166,19 +167,6 @@ def _strings(values: Any) -> list[str]:
     return [str(v) for v in values if isinstance(v, (str, int)) and not isinstance(v, bool)]
 
 
-@dataclass(frozen=True, slots=True)
-class NodePortClaim:
-    port: int
-    resource: Resource
-    path: FieldPath
-    field_name: str  # "nodePort" or "healthCheckNodePort"
-    order: tuple[Any, ...]  # file (absolute path), document, List item, field: independent of how files were named
-
-    @property
-    def owner(self) -> tuple[str, str]:
-        return (self.resource.namespace, self.resource.name)
-
-
 @dataclass(slots=True)
 class Inventory:
     templates: dict[str, list[PodTemplate]] = field(default_factory=lambda: defaultdict(list))
@@ -190,7 +178,7 @@ class Inventory:
     custom_resources: dict[str, list[Resource]] = field(default_factory=lambda: defaultdict(list))
     # The Ingresses and routes that send traffic to each Service, by (namespace, Service name).
     backends: dict[tuple[str, str], list[BackendUse]] = field(default_factory=lambda: defaultdict(list))
-    nodeport_claims: dict[int, list[NodePortClaim]] = field(default_factory=lambda: defaultdict(list))
+    nodeport_claims: NodePortClaims = field(default_factory=NodePortClaims)
     # Ports pods take on their node (hostPort, or host network): node-level exposure like a nodePort.
     host_ports: dict[int, list[tuple[PodTemplate, ContainerPort]]] = field(default_factory=dict)
     firewall_resources: list[Resource] = field(default_factory=list)
@@ -557,7 +545,7 @@ def build_inventory(
                 inventory.templates[resource.namespace].append(template)
         elif kind == "Service" and resource.api_version == "v1":
             inventory.services[resource.namespace].setdefault(resource.name, []).append(resource)
-            _add_claims(inventory, resource)
+            inventory.nodeport_claims.add(resource)
         elif kind == "Ingress":
             inventory.ingresses.append(resource)
             _add_backends(inventory, resource)
@@ -574,8 +562,7 @@ def build_inventory(
         elif is_custom_resource(resource) or (kind == "Gateway" and is_gateway_api(resource)):
             inventory.custom_resources[resource.namespace].append(resource)
     inventory.definitions = definitions(resources) if variants is None else variants
-    for claims in inventory.nodeport_claims.values():
-        claims.sort(key=lambda claim: claim.order)
+    inventory.nodeport_claims.settle()
     if workloads_from is not None:
         inventory.take_workloads(workloads_from)
         return inventory
@@ -689,27 +676,6 @@ def _container_ports(
                     source,
                     host,
                 )
-
-
-def _add_claims(inventory: Inventory, service: Resource) -> None:
-    """Node ports the Service takes from the cluster-wide allocator: NodePort and LoadBalancer types only."""
-    spec = service.data.get("spec")
-    if not isinstance(spec, dict) or spec.get("type") not in ("NodePort", "LoadBalancer"):
-        return
-    file_order = (os.path.abspath(service.path), service.document.index, service.prefix)
-    ports = spec.get("ports")
-    if isinstance(ports, list):
-        for index, port in enumerate(ports):
-            if isinstance(port, dict):
-                path: FieldPath = ("spec", "ports", index, "nodePort")
-                _claim(inventory, service, port.get("nodePort"), path, (*file_order, index))
-    if spec.get("type") == "LoadBalancer" and spec.get("externalTrafficPolicy") == "Local":
-        _claim(inventory, service, spec.get("healthCheckNodePort"), ("spec", "healthCheckNodePort"), (*file_order, -1))
-
-
-def _claim(inventory: Inventory, service: Resource, value: Any, path: FieldPath, order: tuple[Any, ...]) -> None:
-    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
-        inventory.nodeport_claims[value].append(NodePortClaim(value, service, path, str(path[-1]), order))
 
 
 def _apply_workload_patches(inventory: Inventory, patches: list[Resource]) -> None:
