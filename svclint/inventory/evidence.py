@@ -17,7 +17,7 @@ from typing import Any
 
 from svclint.core.similarity import edit_distance, near
 from svclint.input.document import DEFAULT_NAMESPACE, Resource
-from svclint.inventory.index import OPERATOR_SUFFIX, Inventory, PodTemplate, nearest_scope
+from svclint.inventory.index import OPERATOR_SUFFIX, Definitions, Inventory
 from svclint.inventory.neighbourhood import same_project
 from svclint.inventory.related import Related
 
@@ -104,7 +104,7 @@ def _only_declaring_workload(inventory: Inventory, service: Resource, selector: 
     """A named targetPort that exactly one workload of the namespace declares: its pods are very likely the ones
     meant, labelled at run time by their own controller."""
     for name, protocol in _named_ports(service):
-        declaring = _one_per_workload(inventory.declaring_port(service.namespace, name, protocol), service.path)
+        declaring = Definitions(inventory.declaring_port(service.namespace, name, protocol)).nearest(service.path)
         if len(declaring) != 1 or not same_project(declaring[0].resource.path, service.path):
             continue
         template = declaring[0]
@@ -231,15 +231,6 @@ def service_in_view(inventory: Inventory, namespace: str, name: str, path: str) 
 def _typo(key: str, other: str) -> bool:
     """A slip of one key for another: a typo's distance, or two letters swapped (`tire` for `tier`)."""
     return near(key, other) or (min(len(key), len(other)) >= 4 and edit_distance(key, other) <= 2)
-
-
-def _one_per_workload(templates: list[PodTemplate], near: str) -> list[PodTemplate]:
-    """One template per workload (kind and name): copies of a workload in several files count once, by the copy
-    nearest to `near` (its file, else its folder, else the first), so that a note names the copy beside it."""
-    groups: dict[tuple[str, str], list[PodTemplate]] = {}
-    for template in templates:
-        groups.setdefault((template.resource.kind, template.resource.name), []).append(template)
-    return [nearest_scope(group, near)[0] for group in groups.values()]
 
 
 def _contradicts(labels: Mapping[str, Any], selector: Mapping[str, Any]) -> bool:

@@ -208,7 +208,7 @@ class Inventory:
     _matches: dict[tuple[Any, ...], list[PodTemplate]] = field(default_factory=dict, repr=False)
     # Facts of each namespace by project (svclint.inventory.neighbourhood), built on the first question.
     _projects: dict[tuple[str, str], ProjectFacts[Any]] = field(default_factory=dict, repr=False)
-    _definitions: dict[tuple[Any, ...], _Definitions] = field(default_factory=dict, repr=False)
+    _definitions: dict[tuple[Any, ...], Definitions] = field(default_factory=dict, repr=False)
     memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # answers functions share
 
     def index(self) -> None:
@@ -348,7 +348,7 @@ class Inventory:
             return matched
         definitions = self._definitions.get(key)
         if definitions is None:
-            definitions = self._definitions[key] = _Definitions(matched)
+            definitions = self._definitions[key] = Definitions(matched)
         return definitions.nearest(near)
 
     def matching_elsewhere(
@@ -459,7 +459,7 @@ def nearest_scope(matched: list[PodTemplate], path: str) -> list[PodTemplate]:
     return same_folder or matched
 
 
-class _Definitions:
+class Definitions:
     """The pod templates one selector matches, grouped by workload (kind, name): when a workload is defined in
     several files (alternative overlays, provider variants, copies), the definition nearest to a file counts."""
 
