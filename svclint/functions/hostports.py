@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from typing import Any, TypedDict
+from typing import Any, ClassVar
 
 from svclint.engine.api import CheckContext, CheckFunction, NoOptions, Related, Target, Violation, register
 from svclint.functions.values import is_integer
@@ -83,39 +83,31 @@ def _order(template: PodTemplate) -> tuple[str, int, tuple[Any, ...]]:
     return (os.path.abspath(resource.path), resource.document.index, resource.prefix)
 
 
-class HostPortSharedOptions(TypedDict):
-    perNode: bool
+_HOST_PORT_PAIRS = (
+    "For each container port of a workload (the rule's `given` is the object) that its pods take on their "
+    "node (a `hostPort`, or any container port of a pod with `hostNetwork: true`): no other workload of the "
+    "same project takes the same port and protocol on an overlapping host address (the same `hostIP`, or either "
+    "one unset or 0.0.0.0, as the scheduler's NodePorts check compares them) on nodes both may run on. {pairs} "
+    "Two workloads whose nodeSelector or required node affinity cannot both hold on one node never meet. Each "
+    "pair is reported once, at the workload defined later (by file and document), with the other's port as the "
+    "related location."
+)
 
 
-@register
-class HostPortShared(CheckFunction[HostPortSharedOptions, HostPortSharedOptions]):
-    name = "hostPortShared"
-    description = (
-        "For each container port of a workload (the rule's `given` is the object) that its pods take on their "
-        "node (a `hostPort`, or any container port of a pod with `hostNetwork: true`): no other workload of the "
-        "same project takes the same port and protocol on an "
-        "overlapping host address (the same `hostIP`, or either one unset or 0.0.0.0, as the scheduler's NodePorts "
-        "check compares them) on nodes both may run on. `perNode: true` reports pairs where one side is a "
-        "DaemonSet (its pods run on every node they may, so they meet the other's pods); `perNode: false` the "
-        "other pairs, which the scheduler keeps on different nodes. Two workloads whose nodeSelector or required "
-        "node affinity cannot both hold on one node never meet. Each pair is reported once, at the workload "
-        "defined later (by file and document), with the other's port as the related location."
-    )
-    options_schema = {
-        "type": "object",
-        "properties": {"perNode": {"type": "boolean"}},
-        "required": ["perNode"],
-        "additionalProperties": False,
-    }
+class _HostPortShared(CheckFunction[NoOptions, NoOptions]):
+    """Pairs of workloads of a project that take the same port of a node; `per_node` picks the pairs a rule
+    reports: those with a DaemonSet, or the others."""
+
+    per_node: ClassVar[bool]
     provides = frozenset({"port", "protocol", "other", "reason"})
     needs_inventory = True
     reads_projection = True  # the ports (hostPort, hostIP), hostNetwork, nodeSelector and the node affinity
 
-    def check(self, target: Target, options: HostPortSharedOptions, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         # Called once per workload (`given: $`): the inventory already holds its ports, so no JSONPath walks
         # every workload's containers.
         for template, port in _own_ports(context):
-            found = self._shared(context, template, port, options["perNode"])
+            found = self._shared(context, template, port, self.per_node)
             if found is not None:
                 yield found
 
@@ -166,6 +158,25 @@ class HostPortShared(CheckFunction[HostPortSharedOptions, HostPortSharedOptions]
         if (template.per_node or other.per_node) != per_node or _order(other) >= _order(template):
             return False
         return same_project(other.resource.path, template.resource.path)
+
+
+@register
+class HostPortCollision(_HostPortShared):
+    name = "hostPortCollision"
+    description = _HOST_PORT_PAIRS.format(
+        pairs="Reports pairs where one side is a DaemonSet: its pods run on every node they may, so they meet the "
+        "other's pods."
+    )
+    per_node = True
+
+
+@register
+class HostPortSharedAcrossNodes(_HostPortShared):
+    name = "hostPortSharedAcrossNodes"
+    description = _HOST_PORT_PAIRS.format(
+        pairs="Reports pairs where neither side is a DaemonSet: the scheduler keeps their pods on different nodes."
+    )
+    per_node = False
 
 
 def _reason(template: PodTemplate, other: PodTemplate, mine: Placement, theirs: Placement) -> str:

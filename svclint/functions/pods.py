@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, TypedDict
+from typing import Any, ClassVar, Literal, TypedDict, TypeVar
 
 from svclint.core.model import FieldPath
 from svclint.core.similarity import edit_distance, near
-from svclint.engine.api import ANY_VALUE, CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.engine.api import (
+    ANY_VALUE,
+    CheckContext,
+    CheckFunction,
+    NoOptions,
+    Related,
+    Target,
+    Violation,
+    register,
+)
 from svclint.input.document import Resource
 from svclint.inventory.evidence import indirect_evidence, operator_object, operator_running, written_apart
 from svclint.inventory.index import Inventory, PodTemplate, nearest_scope
@@ -26,57 +35,83 @@ class Diagnosis:
     hinted: bool = True  # names a likely cause (a slip, another namespace), not only that nothing matches
 
 
-class _Expectation(TypedDict):
-    expect: Literal["pods", "running", "spread"]
+Expectation = Literal["pods", "running", "spread"]
+OptionsT = TypeVar("OptionsT", bound=Mapping[str, Any])
+
+_LOOKUP = (
+    "Looks up the pod templates the Service's spec.selector matches in its namespace{wants}. Silent when the run "
+    "holds no workload in the namespace, unless pod templates in other namespaces (with metadata.namespace set) "
+    "carry the selector's labels. Silent when an operator's object in the namespace is labelled like the "
+    "selector or named by one of its values."
+)
 
 
-class SelectedPodsOptions(_Expectation, total=False):
+class _SelectedPodsCheck(CheckFunction[OptionsT, OptionsT]):
+    """The pod templates a Service's selector matches, against what one rule expects of them."""
+
+    expect: ClassVar[Expectation]
+    provides = frozenset({"reason", "selector"})
+    accepts = ANY_VALUE  # it judges the Service's selector, whatever the rule points at
+    needs_inventory = True
+
+    def check(self, target: Target, options: OptionsT, context: CheckContext) -> Iterable[Violation]:
+        return selected_pods_violations(target, context, self.expect, options.get("evidence") == "indirect")
+
+
+class SelectorMatchesPodsOptions(TypedDict, total=False):
     evidence: Literal["direct", "indirect"]
 
 
 @register
-class SelectedPods(CheckFunction[SelectedPodsOptions, SelectedPodsOptions]):
-    name = "selectedPods"
-    description = (
-        "Looks up the pod templates the Service's spec.selector matches in its namespace. `expect: pods` wants at "
-        "least one; `running` wants one with replicas above zero; `spread` wants pods on more than one node "
-        "(a DaemonSet, or two replicas or more). Silent when the run holds no workload in the namespace, unless "
-        "pod templates in other namespaces (with metadata.namespace set) carry the selector's labels. Silent when "
-        "an operator's object in the namespace is labelled like the selector or named by one of its values. "
-        "`evidence: direct` (the default) reports only what the manifests prove; `evidence: indirect` reports, "
+class SelectorMatchesPods(_SelectedPodsCheck[SelectorMatchesPodsOptions]):
+    name = "selectorMatchesPods"
+    description = _LOOKUP.format(wants=": at least one must") + (
+        " `evidence: direct` (the default) reports only what the manifests prove; `evidence: indirect` reports, "
         "instead, a selector that matches nothing but has indirect evidence of its pods: a workload that is the "
         "only one in the namespace to declare the Service's named targetPort, pods that carry every label but keys "
         "no manifest sets (labels added at run time), an operator's object in another namespace."
     )
     options_schema = {
         "type": "object",
-        "properties": {
-            "expect": {"enum": ["pods", "running", "spread"]},
-            "evidence": {"enum": ["direct", "indirect"]},
-        },
-        "required": ["expect"],
+        "properties": {"evidence": {"enum": ["direct", "indirect"]}},
         "additionalProperties": False,
     }
-    provides = frozenset({"reason", "selector"})
-    accepts = ANY_VALUE  # it judges the Service's selector, whatever the rule points at
-    needs_inventory = True
+    expect = "pods"
 
-    def check(self, target: Target, options: SelectedPodsOptions, context: CheckContext) -> Iterable[Violation]:
-        service = context.resource
-        selector = service.get(SELECTOR_PATH)
-        if not isinstance(selector, dict) or not selector:
-            return  # no selector: endpoints are managed by hand (or ExternalName)
-        view = SelectorView.of(context.inventory, service, selector)
-        if view is None:
-            return  # no evidence either way
-        expect = options["expect"]
-        indirect_only = options.get("evidence") == "indirect"
-        if expect == "spread" and not any(_runs(t) for t in view.matched):
-            return  # no pods at all: the selector and traffic-policy rules say so
-        if not view.matched:
-            yield from _unmatched(view, target, indirect_only)
-        elif expect != "pods" and not indirect_only:
-            yield from _too_few_pods(view, expect)
+
+@register
+class SelectedPodsRunning(_SelectedPodsCheck[NoOptions]):
+    name = "selectedPodsRunning"
+    description = _LOOKUP.format(wants=": at least one must, with replicas above zero (or none set)")
+    expect = "running"
+
+
+@register
+class SelectedPodsSpread(_SelectedPodsCheck[NoOptions]):
+    name = "selectedPodsSpread"
+    description = _LOOKUP.format(
+        wants=": their pods must run on more than one node (a DaemonSet, or two replicas or more); silent when "
+        "no selected template has replicas above zero"
+    )
+    expect = "spread"
+
+
+def selected_pods_violations(
+    target: Target, context: CheckContext, expect: Expectation, indirect_only: bool
+) -> Iterable[Violation]:
+    service = context.resource
+    selector = service.get(SELECTOR_PATH)
+    if not isinstance(selector, dict) or not selector:
+        return  # no selector: endpoints are managed by hand (or ExternalName)
+    view = SelectorView.of(context.inventory, service, selector)
+    if view is None:
+        return  # no evidence either way
+    if expect == "spread" and not any(_runs(t) for t in view.matched):
+        return  # no pods at all: the selector and traffic-policy rules say so
+    if not view.matched:
+        yield from _unmatched(view, target, indirect_only)
+    elif expect != "pods" and not indirect_only:
+        yield from _too_few_pods(view, expect)
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +171,7 @@ def _unmatched(view: SelectorView, target: Target, indirect_only: bool) -> Itera
     yield view.violation(diagnosis.reason, related)
 
 
-def _too_few_pods(view: SelectorView, expect: Literal["pods", "running", "spread"]) -> Iterable[Violation]:
+def _too_few_pods(view: SelectorView, expect: Expectation) -> Iterable[Violation]:
     """Pod templates match: `running` wants one with replicas, `spread` more than one pod."""
     running = [t for t in view.matched if _runs(t)]
     if not running:

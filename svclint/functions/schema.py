@@ -11,7 +11,7 @@ import json
 import re
 from collections.abc import Iterable, Iterator
 from functools import cache
-from typing import Any, Literal, TypedDict
+from typing import Any, ClassVar, Literal, TypedDict
 
 from svclint.core.model import FieldPath, format_field_path
 from svclint.core.project import PACKAGE_DIR
@@ -123,22 +123,17 @@ def _json_equal(a: Any, b: Any) -> bool:
 
 class KubernetesSchemaOptions(TypedDict):
     schema: str
-    report: Literal["type", "unknownField"]
 
 
-@register
-class KubernetesSchema(CheckFunction[KubernetesSchemaOptions, KubernetesSchemaOptions]):
-    name = "kubernetesSchema"
-    description = (
-        "Decodes the object against the Kubernetes OpenAPI schema `schema` (`service-v1`), as kubectl's strict "
-        "decoding does. `report: type` reports values of the wrong type (a quoted number in an int32 field, a "
-        "fraction, a boolean, an integer too large for int32, a string where a list belongs); `report: "
-        "unknownField` reports fields the type does not have (a misspelt `targetport`)."
-    )
+class _KubernetesSchemaCheck(CheckFunction[KubernetesSchemaOptions, KubernetesSchemaOptions]):
+    """The object decoded against the Kubernetes OpenAPI schema `schema`; `report` is the kind of error a rule
+    reports (the prefix of the violation's identity)."""
+
+    report: ClassVar[Literal["type", "unknownField"]]
     options_schema = {
         "type": "object",
-        "properties": {"schema": {"enum": sorted(SCHEMAS)}, "report": {"enum": ["type", "unknownField"]}},
-        "required": ["schema", "report"],
+        "properties": {"schema": {"enum": sorted(SCHEMAS)}},
+        "required": ["schema"],
         "additionalProperties": False,
     }
     provides = frozenset({"reason", "item", "hint", "integer"})
@@ -149,8 +144,31 @@ class KubernetesSchema(CheckFunction[KubernetesSchemaOptions, KubernetesSchemaOp
         if quick_valid(schema, schema, value):
             return
         for violation in _schema_violations(schema, value, target.path):
-            if violation.identity.startswith(options["report"] + ":"):
+            if violation.identity.startswith(self.report + ":"):
                 yield violation
+
+
+_DECODES = (
+    "Decodes the object against the Kubernetes OpenAPI schema `schema` (`service-v1`), as kubectl's strict "
+    "decoding does, and reports "
+)
+
+
+@register
+class KubernetesFieldTypes(_KubernetesSchemaCheck):
+    name = "kubernetesFieldTypes"
+    description = _DECODES + (
+        "values of the wrong type (a quoted number in an int32 field, a fraction, a boolean, an integer too large "
+        "for int32, a string where a list belongs)."
+    )
+    report = "type"
+
+
+@register
+class KubernetesKnownFields(_KubernetesSchemaCheck):
+    name = "kubernetesKnownFields"
+    description = _DECODES + "fields the type does not have (a misspelt `targetport`)."
+    report = "unknownField"
 
 
 def _schema_violations(schema: dict[str, Any], value: Any, base: FieldPath) -> Iterator[Violation]:

@@ -3,66 +3,90 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Literal, TypedDict
+from typing import Any
 
-from svclint.engine.api import CheckContext, CheckFunction, Related, Target, Violation, register
+from svclint.engine.api import CheckContext, CheckFunction, NoOptions, Related, Target, Violation, register
+from svclint.input.document import Resource
 from svclint.inventory.evidence import service_in_view, service_maker, services_in_view
 from svclint.inventory.index import selects
 
-
-class GoverningServiceOptions(TypedDict):
-    expect: Literal["exists", "headless", "selects"]
+_FOR_SERVICE_NAME = "For a StatefulSet's `serviceName` (the governing Service that gives its pods DNS names): "
 
 
-@register
-class GoverningService(CheckFunction[GoverningServiceOptions, GoverningServiceOptions]):
-    name = "governingService"
-    description = (
-        "For a StatefulSet's `serviceName`: `expect: exists`, a Service of that name is in the StatefulSet's "
-        "namespace (silent when the run defines no Service of the namespace in view, as for backendRefService, or "
-        "an operator's object there is named like it); `expect: headless`, that Service has `clusterIP: None` "
-        "(the pods get per-pod DNS records, `<pod>.<service>`, only from a headless Service); `expect: selects`, "
-        "its selector matches the StatefulSet's pod template labels (the records come from the Service's "
-        "endpoints)."
-    )
-    options_schema = {
-        "type": "object",
-        "properties": {"expect": {"enum": ["exists", "headless", "selects"]}},
-        "required": ["expect"],
-        "additionalProperties": False,
-    }
+class _GoverningServiceCheck(CheckFunction[NoOptions, NoOptions]):
+    """A StatefulSet's serviceName against the Service of that name in its namespace."""
+
     provides = frozenset({"reason"})
     needs_inventory = True
     reads_projection = True  # spec.serviceName and the pod template's labels
-
     accepts = frozenset({"string"})
 
-    def check(self, target: Target, options: GoverningServiceOptions, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
         name: str = target.value
         if not name:
             return
         workload = context.resource
-        inventory = context.inventory
-        namespace = workload.namespace
-        service = service_in_view(inventory, namespace, name, workload.path)
-        expect = options["expect"]
+        service = service_in_view(context.inventory, workload.namespace, name, workload.path)
         if service is None:
-            if expect != "exists" or inventory.service(namespace, name) is not None:
-                return  # defined in the run, in another project: which one is meant is not known
-            if not services_in_view(inventory, namespace, workload.path):
-                return
-            if service_maker(inventory, namespace, name) is not None:
-                return
-            yield Violation(variables={"reason": f"no Service {name} in namespace {namespace}"})
+            yield from self.missing(name, context)
+        else:
+            yield from self.judge(service, f"Service {service.namespace}/{service.name}", context)
+
+    def missing(self, name: str, context: CheckContext) -> Iterable[Violation]:
+        return ()  # defined in the run, in another project, or not in view: the rule for a missing one speaks
+
+    def judge(self, service: Resource, described: str, context: CheckContext) -> Iterable[Violation]:
+        return ()
+
+
+@register
+class GoverningServiceExists(_GoverningServiceCheck):
+    name = "governingServiceExists"
+    description = _FOR_SERVICE_NAME + (
+        "a Service of that name is in the StatefulSet's namespace. Silent when the run defines no Service of the "
+        "namespace in view (as for backendRefService), when a Service of that name is defined in another project "
+        "of the run, or when an operator's object there is named like it."
+    )
+
+    def missing(self, name: str, context: CheckContext) -> Iterable[Violation]:
+        inventory, workload = context.inventory, context.resource
+        namespace = workload.namespace
+        if inventory.service(namespace, name) is not None:
+            return  # defined in the run, in another project: which one is meant is not known
+        if not services_in_view(inventory, namespace, workload.path):
             return
-        described = f"Service {service.namespace}/{service.name}"
-        if expect == "headless" and service.get(("spec", "clusterIP")) != "None":
+        if service_maker(inventory, namespace, name) is not None:
+            return
+        yield Violation(variables={"reason": f"no Service {name} in namespace {namespace}"})
+
+
+@register
+class GoverningServiceHeadless(_GoverningServiceCheck):
+    name = "governingServiceHeadless"
+    description = _FOR_SERVICE_NAME + (
+        "the Service of that name in view has `clusterIP: None` (the pods get per-pod DNS records, "
+        "`<pod>.<service>`, only from a headless Service)."
+    )
+
+    def judge(self, service: Resource, described: str, context: CheckContext) -> Iterable[Violation]:
+        if service.get(("spec", "clusterIP")) != "None":
             yield Violation(
                 variables={"reason": f"{described} has a cluster IP"},
                 related=(Related(service, ("spec", "clusterIP"), described),),
             )
-        elif expect == "selects":
-            yield from _selects(service, workload.get(("spec", "template", "metadata", "labels")), described)
+
+
+@register
+class GoverningServiceSelectsPods(_GoverningServiceCheck):
+    name = "governingServiceSelectsPods"
+    description = _FOR_SERVICE_NAME + (
+        "the selector of the Service of that name in view matches the StatefulSet's pod template labels (the "
+        "records come from the Service's endpoints)."
+    )
+
+    def judge(self, service: Resource, described: str, context: CheckContext) -> Iterable[Violation]:
+        labels = context.resource.get(("spec", "template", "metadata", "labels"))
+        return _selects(service, labels, described)
 
 
 def _selects(service: Any, labels: Any, described: str) -> Iterable[Violation]:

@@ -4,7 +4,6 @@ values that must agree with other fields, label maps, IP families."""
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, TypedDict
 
 from svclint.core.model import FieldPath, format_field_path
@@ -14,6 +13,7 @@ from svclint.engine.api import (
     PRESENT,
     CheckContext,
     CheckFunction,
+    NoOptions,
     Related,
     Selector,
     Target,
@@ -341,50 +341,53 @@ class MapFormat(CheckFunction[MapFormatOptions, MapFormatOptions]):
                 yield Violation(variables={"reason": f"total size {size} bytes exceeds {limit}", "size": size})
 
 
-class IpFamiliesOptions(TypedDict, total=False):
-    distinct: bool
-    families: str
-
-
-@dataclass(frozen=True, slots=True)
-class PreparedIpFamilies:
-    distinct: bool
-    families: Selector | None
+def _parsed_addresses(addresses: list[Any]) -> list[Any]:
+    """Each address parsed, None for what is not an address (the "None" of a headless Service)."""
+    return [parse_ip(a) if isinstance(a, str) and a != "None" else None for a in addresses]
 
 
 @register
-class IpFamilies(CheckFunction[IpFamiliesOptions, PreparedIpFamilies]):
-    name = "ipFamilies"
+class IpAddressesOnePerFamily(CheckFunction[NoOptions, NoOptions]):
+    name = "ipAddressesOnePerFamily"
+    description = "A list of two or more IP addresses holds at most one address of each family (IPv4, IPv6)."
+    provides = frozenset({"family"})
+    accepts = frozenset({"list"})
+
+    def check(self, target: Target, options: NoOptions, context: CheckContext) -> Iterable[Violation]:
+        addresses: list[Any] = target.value
+        versions = [ip.version for ip in _parsed_addresses(addresses) if ip is not None]
+        if len(versions) == len(addresses) >= 2 and len(set(versions)) < len(versions):
+            yield Violation(variables={"family": f"IPv{versions[0]}"})
+
+
+class IpAddressesMatchFamiliesOptions(TypedDict):
+    families: str
+
+
+@register
+class IpAddressesMatchFamilies(CheckFunction[IpAddressesMatchFamiliesOptions, Selector]):
+    name = "ipAddressesMatchFamilies"
     description = (
-        "A list of IP addresses (`None` aside) holds at most one address of each family (`distinct`), or each "
-        "address has the family the list `families` (a JSONPath to ipFamilies) gives at the same index."
+        "Each IP address of the list has the family that the list `families` (a JSONPath to ipFamilies) gives at "
+        "the same index. Silent for a headless Service's `None`."
     )
     options_schema = {
         "type": "object",
-        "properties": {
-            "distinct": {"type": "boolean"},
-            "families": {"type": "string", "pattern": "^\\$"},
-        },
+        "properties": {"families": {"type": "string", "pattern": "^\\$"}},
+        "required": ["families"],
         "additionalProperties": False,
     }
     provides = frozenset({"family", "index"})
-
     accepts = frozenset({"list"})
 
-    def prepare(self, options: IpFamiliesOptions) -> PreparedIpFamilies:
-        selector = prepared_option(options, "families", compile_selector) if "families" in options else None
-        return PreparedIpFamilies(options.get("distinct", False), selector)
+    def prepare(self, options: IpAddressesMatchFamiliesOptions) -> Selector:
+        return prepared_option(options, "families", compile_selector)
 
-    def check(self, target: Target, options: PreparedIpFamilies, context: CheckContext) -> Iterable[Violation]:
+    def check(self, target: Target, options: Selector, context: CheckContext) -> Iterable[Violation]:
         addresses: list[Any] = target.value
-        parsed = [parse_ip(a) if isinstance(a, str) and a != "None" else None for a in addresses]
-        if options.distinct:
-            versions = [ip.version for ip in parsed if ip is not None]
-            if len(versions) == len(addresses) >= 2 and len(set(versions)) < len(versions):
-                yield Violation(variables={"family": f"IPv{versions[0]}"})
-        selector = options.families
-        if selector is not None and not (addresses and addresses[0] == "None"):
-            yield from _family_mismatches(target, parsed, selector.first(context.resource.data))
+        if not (addresses and addresses[0] == "None"):
+            parsed = _parsed_addresses(addresses)
+            yield from _family_mismatches(target, parsed, options.first(context.resource.data))
 
 
 def _family_mismatches(target: Target, parsed: list[Any], families: Any) -> Iterable[Violation]:
