@@ -7,7 +7,7 @@ an entry point of the cluster: advice to put an Ingress in front of them would c
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from svclint.input.document import Resource
@@ -49,17 +49,21 @@ def routing_controller_accounts(
         ref = binding.data.get("roleRef")
         if not isinstance(ref, dict):
             continue
-        kind, name = ref.get("kind"), ref.get("name")
-        namespace = binding.namespace if kind == "Role" else ""
-        if (kind, namespace, name) not in granting:
-            continue
-        subjects = binding.data.get("subjects")
-        for subject in subjects if isinstance(subjects, list) else ():
-            if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount":
-                subject_namespace = subject.get("namespace") or binding.namespace
-                if isinstance(subject.get("name"), str) and isinstance(subject_namespace, str):
-                    accounts.add((subject_namespace, subject["name"]))
+        kind = ref.get("kind")
+        if (kind, binding.namespace if kind == "Role" else "", ref.get("name")) in granting:
+            accounts.update(_service_accounts(binding))
     return frozenset(accounts)
+
+
+def _service_accounts(binding: Resource) -> Iterator[tuple[str, str]]:
+    """(namespace, name) of the binding's ServiceAccount subjects; a subject without a namespace is in the
+    binding's."""
+    subjects = binding.data.get("subjects")
+    for subject in subjects if isinstance(subjects, list) else ():
+        if isinstance(subject, dict) and subject.get("kind") == "ServiceAccount":
+            subject_namespace = subject.get("namespace") or binding.namespace
+            if isinstance(subject.get("name"), str) and isinstance(subject_namespace, str):
+                yield subject_namespace, subject["name"]
 
 
 def _grants_watching(rules: Any, watched: frozenset[tuple[str, str]]) -> bool:

@@ -248,6 +248,9 @@ class Inventory:
             self._by_port_name[namespace] = by_port_name
             self._by_name[namespace] = by_name
         self._by_label_anywhere = anywhere
+        self._index_owners()
+
+    def _index_owners(self) -> None:
         owners_by_name: dict[str, list[Resource]] = defaultdict(list)
         by_label: dict[tuple[str, str], list[Resource]] = defaultdict(list)
         for namespace in sorted(self.custom_resources):
@@ -537,30 +540,15 @@ def build_inventory(
         if resource.partial:
             patches.append(resource)  # a patch: the object it changes is defined elsewhere
             continue
-        kind = resource.kind
         inventory.paths.add(resource)
-        if kind in _TEMPLATE_PATHS and _is_workload(resource):
+        if resource.kind in _TEMPLATE_PATHS and _is_workload(resource):
             template = template_of(resource) if workloads_from is None else None
             if template is not None:
                 inventory.templates[resource.namespace].append(template)
-        elif kind == "Service" and resource.api_version == "v1":
-            inventory.services[resource.namespace].setdefault(resource.name, []).append(resource)
-            inventory.nodeport_claims.add(resource)
-        elif kind == "Ingress":
-            inventory.ingresses.append(resource)
-            _add_backends(inventory, resource)
-        elif kind == "HorizontalPodAutoscaler":
+        elif resource.kind == "HorizontalPodAutoscaler":
             _note_autoscaler(resource, scaled)
-        elif kind == "ComputeFirewall":
-            inventory.firewall_resources.append(resource)
-        elif is_rbac(resource):
-            inventory.rbac.append(resource)
-        elif is_route(resource):
-            route = inventory.paths.route_of(resource)
-            for use in route_uses(route) if route is not None else ():
-                inventory.backends[(use.namespace, use.service)].append(use)
-        elif is_custom_resource(resource) or (kind == "Gateway" and is_gateway_api(resource)):
-            inventory.custom_resources[resource.namespace].append(resource)
+        else:
+            _file_resource(inventory, resource)
     inventory.definitions = definitions(resources) if variants is None else variants
     inventory.nodeport_claims.settle()
     if workloads_from is not None:
@@ -568,12 +556,35 @@ def build_inventory(
         return inventory
     _apply_workload_patches(inventory, patches)
     inventory.index()
+    _apply_autoscalers(inventory, scaled)
+    return inventory
+
+
+def _file_resource(inventory: Inventory, resource: Resource) -> None:
+    """Index an object that is neither a workload nor an autoscaler under what it is."""
+    kind = resource.kind
+    if kind == "Service" and resource.api_version == "v1":
+        inventory.services[resource.namespace].setdefault(resource.name, []).append(resource)
+        inventory.nodeport_claims.add(resource)
+    elif kind == "Ingress":
+        inventory.ingresses.append(resource)
+        _add_backends(inventory, resource)
+    elif kind == "ComputeFirewall":
+        inventory.firewall_resources.append(resource)
+    elif is_rbac(resource):
+        inventory.rbac.append(resource)
+    elif is_route(resource):
+        _add_route_backends(inventory, resource)
+    elif is_custom_resource(resource) or (kind == "Gateway" and is_gateway_api(resource)):
+        inventory.custom_resources[resource.namespace].append(resource)
+
+
+def _apply_autoscalers(inventory: Inventory, scaled: dict[tuple[str, str, str], int]) -> None:
     for templates in inventory.templates.values():
         for template in templates:
             key = (template.resource.namespace, template.resource.kind, template.resource.name)
             if key in scaled:
                 template.replicas = scaled[key]
-    return inventory
 
 
 def feeds_workloads(resource: Resource) -> bool:
@@ -601,6 +612,12 @@ def definitions(resources: Iterable[Resource]) -> dict[tuple[str, str, str], lis
 
 def _add_backends(inventory: Inventory, resource: Resource) -> None:
     for use in backend_uses(resource):
+        inventory.backends[(use.namespace, use.service)].append(use)
+
+
+def _add_route_backends(inventory: Inventory, resource: Resource) -> None:
+    route = inventory.paths.route_of(resource)
+    for use in route_uses(route) if route is not None else ():
         inventory.backends[(use.namespace, use.service)].append(use)
 
 
@@ -643,39 +660,43 @@ def _container_ports(
     spec: dict[str, Any], spec_path: FieldPath, source: Resource | None = None
 ) -> Iterable[ContainerPort]:
     """Ports of the containers, and of restartable init containers (sidecars), which serve traffic too."""
+    host_network = spec.get("hostNetwork") is True
     for group in ("containers", "initContainers"):
         containers = spec.get(group)
-        if not isinstance(containers, list):
-            continue
-        for index, container in enumerate(containers):
+        for index, container in enumerate(containers if isinstance(containers, list) else ()):
             if not isinstance(container, dict):
                 continue
             if group == "initContainers" and container.get("restartPolicy") != "Always":
                 continue
             ports = container.get("ports")
-            if not isinstance(ports, list):
-                continue
             cname = container.get("name")
-            for port_index, port in enumerate(ports):
-                if not isinstance(port, dict):
-                    continue
-                number = port.get("containerPort")
-                number = number if isinstance(number, int) and not isinstance(number, bool) else None
-                name = port.get("name")
-                protocol = port.get("protocol", "TCP")
-                host = port.get("hostPort")
-                if not (isinstance(host, int) and not isinstance(host, bool) and host > 0):
-                    # On the host network a container port is a port of the node itself.
-                    host = number if spec.get("hostNetwork") is True else None
-                yield ContainerPort(
-                    cname if isinstance(cname, str) else f"{group}[{index}]",
-                    name if isinstance(name, str) else None,
-                    number,
-                    protocol if isinstance(protocol, str) else "TCP",
-                    (*spec_path, group, index, "ports", port_index),
-                    source,
-                    host,
-                )
+            name = cname if isinstance(cname, str) else f"{group}[{index}]"
+            for port_index, port in enumerate(ports if isinstance(ports, list) else ()):
+                if isinstance(port, dict):
+                    path = (*spec_path, group, index, "ports", port_index)
+                    yield _container_port(name, port, path, source, host_network)
+
+
+def _container_port(
+    container: str, port: dict[str, Any], path: FieldPath, source: Resource | None, host_network: bool
+) -> ContainerPort:
+    number = port.get("containerPort")
+    number = number if isinstance(number, int) and not isinstance(number, bool) else None
+    name = port.get("name")
+    protocol = port.get("protocol", "TCP")
+    host = port.get("hostPort")
+    if not (isinstance(host, int) and not isinstance(host, bool) and host > 0):
+        # On the host network a container port is a port of the node itself.
+        host = number if host_network else None
+    return ContainerPort(
+        container,
+        name if isinstance(name, str) else None,
+        number,
+        protocol if isinstance(protocol, str) else "TCP",
+        path,
+        source,
+        host,
+    )
 
 
 def _apply_workload_patches(inventory: Inventory, patches: list[Resource]) -> None:

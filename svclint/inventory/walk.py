@@ -17,7 +17,7 @@ from svclint.inventory.index import ContainerPort, Inventory, PodTemplate, neare
 from svclint.inventory.paths.endpoints import EndpointSet
 from svclint.inventory.paths.gateway import Listener
 from svclint.inventory.paths.policies import IngressRule, NetworkPolicy
-from svclint.inventory.routing import backend_reference
+from svclint.inventory.routing import BackendUse, backend_reference
 
 DIRECT_TYPES = ("LoadBalancer", "NodePort")
 
@@ -184,19 +184,27 @@ def _entries(
             if _ingress_port_matches(use.resource, use.path, port):
                 found.append(EntryPoint("Ingress", use.resource, use.path))
             continue
-        route = inventory.paths.route_of(use.resource)
-        if route is None:
-            continue
-        for backend in route.backends:
-            if backend.path == use.path[:-1] and _port_matches(backend.port, port):
-                listeners = tuple(
-                    listener
-                    for parent in route.parents
-                    for gateway in (inventory.paths.parent_gateways(parent) or ())[:1]
-                    for listener in gateway.listeners
-                    if parent.section_name in (None, listener.name)
-                )
-                found.append(EntryPoint("Route", use.resource, backend.path, listeners))
+        found.extend(_route_entries(inventory, use, port))
+    return found
+
+
+def _route_entries(inventory: Inventory, use: BackendUse, port: dict[str, Any]) -> list[EntryPoint]:
+    """The entry points of a route's backend reference to this Service port: one per matching backend, with
+    the listeners of the Gateways the route attaches to."""
+    route = inventory.paths.route_of(use.resource)
+    if route is None:
+        return []
+    found: list[EntryPoint] = []
+    for backend in route.backends:
+        if backend.path == use.path[:-1] and _port_matches(backend.port, port):
+            listeners = tuple(
+                listener
+                for parent in route.parents
+                for gateway in (inventory.paths.parent_gateways(parent) or ())[:1]
+                for listener in gateway.listeners
+                if parent.section_name in (None, listener.name)
+            )
+            found.append(EntryPoint("Route", use.resource, backend.path, listeners))
     return found
 
 

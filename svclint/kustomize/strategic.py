@@ -55,25 +55,42 @@ def _merge_map(
             continue
         if key.startswith("$deleteFromPrimitiveList/"):
             _delete_from_list(built, path, base, key.partition("/")[2], value)
-            continue
-        if key.startswith("$"):
-            continue
-        here, patch_here = (*path, key), (*patch_path, key)
-        current = base.get(key)
-        if value is None or (isinstance(value, dict) and value.get("$patch") == "delete"):
-            base.pop(key, None)
-            built.origins.forget_below(here)
-        elif isinstance(value, dict) and isinstance(current, dict) and value.get("$patch") != "replace":
-            _merge_map(built, here, current, value, origin, patch_here, custom)
-        elif isinstance(value, list) and isinstance(current, list):
-            _merge_list(built, here, current, value, origin, patch_here, custom)
-        else:
-            built.set(here, _clean(value), at(origin, patch_here))
-    retain = patch.get("$retainKeys")
-    if isinstance(retain, list):
-        for key in [k for k in base if k not in retain]:
-            del base[key]
-            built.origins.forget_below((*path, key))
+        elif not key.startswith("$"):
+            _merge_field(built, path, base, key, value, origin, (*patch_path, key), custom)
+    _retain_keys(built, path, base, patch.get("$retainKeys"))
+
+
+def _merge_field(
+    built: BuiltObject,
+    path: FieldPath,
+    base: dict[str, Any],
+    key: str,
+    value: Any,
+    origin: Origin,
+    patch_here: FieldPath,
+    custom: bool,
+) -> None:
+    """Merge the patch's value of one key into the mapping `base` (at `path`)."""
+    here = (*path, key)
+    current = base.get(key)
+    if value is None or (isinstance(value, dict) and value.get("$patch") == "delete"):
+        base.pop(key, None)
+        built.origins.forget_below(here)
+    elif isinstance(value, dict) and isinstance(current, dict) and value.get("$patch") != "replace":
+        _merge_map(built, here, current, value, origin, patch_here, custom)
+    elif isinstance(value, list) and isinstance(current, list):
+        _merge_list(built, here, current, value, origin, patch_here, custom)
+    else:
+        built.set(here, _clean(value), at(origin, patch_here))
+
+
+def _retain_keys(built: BuiltObject, path: FieldPath, base: dict[str, Any], retain: Any) -> None:
+    """`$retainKeys`: the keys of the mapping not listed are dropped."""
+    if not isinstance(retain, list):
+        return
+    for key in [k for k in base if k not in retain]:
+        del base[key]
+        built.origins.forget_below((*path, key))
 
 
 def _delete_from_list(built: BuiltObject, path: FieldPath, base: dict[str, Any], key: str, values: Any) -> None:
@@ -116,49 +133,64 @@ def _merge_list(
     custom: bool,
 ) -> None:
     key = merge_key(path, custom)
-    replace = any(isinstance(item, dict) and item.get("$patch") == "replace" for item in patch)
-    if key is None or replace:
-        items = [item for item in patch if not (isinstance(item, dict) and item.get("$patch") == "replace")]
+    if key is None or any(_is_replace(item) for item in patch):
+        items = [item for item in patch if not _is_replace(item)]
         built.set(path, _clean(items), at(origin, patch_path))
         return
-    # kustomize writes the patch's items first, in the patch's order (merged into the item they match, or new),
-    # then the items of the base that the patch leaves alone, in their order.
-    matched: dict[int, int | None] = {}  # patch index -> the base index it merges into, None for a new item
+    matched, deleted = _match_items(base, patch, key)
+    slots = _slots(matched, deleted, len(base))
+    built.origins.move_items(path, {old: new for new, (old, _) in enumerate(slots) if old is not None})
+    base[:] = [base[old] if old is not None else _clean(patch[index or 0]) for old, index in slots]
+    for position, (base_index, patch_index) in enumerate(slots):
+        if patch_index is None:
+            continue
+        item_origin = (*patch_path, patch_index)
+        if base_index is None:
+            built.origins.record((*path, position), at(origin, item_origin))
+        else:
+            _merge_map(built, (*path, position), base[position], patch[patch_index], origin, item_origin, custom)
+
+
+def _is_replace(item: Any) -> bool:
+    return isinstance(item, dict) and item.get("$patch") == "replace"
+
+
+def _match_items(base: list[Any], patch: list[Any], key: str) -> tuple[dict[int, int | None], set[int]]:
+    """Which base item each patch item merges into (patch index -> base index, None for a new item), and the
+    base items that `$patch: delete` items remove. Each base item is taken at most once, first come first."""
+    matched: dict[int, int | None] = {}
     deleted: set[int] = set()
     for index, item in enumerate(patch):
         if not isinstance(item, dict) or key not in item:
             continue
         taken = deleted | {old for old in matched.values() if old is not None}
-        match = next(
-            (
-                old
-                for old in range(len(base))
-                if old not in taken and isinstance(base[old], dict) and base[old].get(key) == item[key]
-            ),
-            None,
-        )
-        if item.get("$patch") == "delete":
-            if match is not None:
-                deleted.add(match)
-        else:
+        match = _first_untaken(base, key, item[key], taken)
+        if item.get("$patch") != "delete":
             matched[index] = match
+        elif match is not None:
+            deleted.add(match)
+    return matched, deleted
+
+
+def _first_untaken(base: list[Any], key: str, wanted: Any, taken: set[int]) -> int | None:
+    return next(
+        (
+            old
+            for old in range(len(base))
+            if old not in taken and isinstance(base[old], dict) and base[old].get(key) == wanted
+        ),
+        None,
+    )
+
+
+def _slots(matched: dict[int, int | None], deleted: set[int], base_length: int) -> list[tuple[int | None, int | None]]:
+    """The merged list as (base index, patch index) pairs. kustomize writes the patch's items first, in the
+    patch's order (merged into the item they match, or new), then the items of the base that the patch leaves
+    alone, in their order."""
     merged = {old for old in matched.values() if old is not None}
     slots: list[tuple[int | None, int | None]] = [(old, index) for index, old in matched.items()]
-    slots += [(old, None) for old in range(len(base)) if old not in merged and old not in deleted]
-    moves = {old: new for new, (old, _) in enumerate(slots) if old is not None}
-    built.origins.move_items(path, moves)
-    items = []
-    for base_index, patch_index in slots:
-        items.append(base[base_index] if base_index is not None else _clean(patch[patch_index or 0]))
-    base[:] = items
-    for position, (base_index, patch_index) in enumerate(slots):
-        if patch_index is None:
-            continue
-        if base_index is None:
-            built.origins.record((*path, position), at(origin, (*patch_path, patch_index)))
-        else:
-            item_origin = (*patch_path, patch_index)
-            _merge_map(built, (*path, position), base[position], patch[patch_index], origin, item_origin, custom)
+    slots += [(old, None) for old in range(base_length) if old not in merged and old not in deleted]
+    return slots
 
 
 def _clean(value: Any) -> Any:

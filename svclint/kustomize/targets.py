@@ -17,6 +17,11 @@ _TERM = re.compile(r"\s*([^,\s!=()]+)\s+(in|notin)\s+\(([^)]*)\)\s*|\s*([^,]+?)\
 
 
 def target_selects(target: Mapping[str, Any], built: BuiltObject) -> bool:
+    return _identity_selects(target, built) and _metadata_selects(target, built)
+
+
+def _identity_selects(target: Mapping[str, Any], built: BuiltObject) -> bool:
+    """The target's kind, group and version (equal when given), name and namespace (regular expressions)."""
     for field, value in (("kind", built.kind), ("group", built.group), ("version", _version(built))):
         wanted = target.get(field)
         if isinstance(wanted, str) and wanted and wanted != value:
@@ -25,8 +30,11 @@ def target_selects(target: Mapping[str, Any], built: BuiltObject) -> bool:
     if isinstance(name, str) and name and not any(_matches(name, known) for known in built.names):
         return False
     namespace = target.get("namespace")
-    if isinstance(namespace, str) and namespace and not _matches(namespace, built.namespace):
-        return False
+    return not (isinstance(namespace, str) and namespace and not _matches(namespace, built.namespace))
+
+
+def _metadata_selects(target: Mapping[str, Any], built: BuiltObject) -> bool:
+    """The target's label and annotation selectors."""
     for field, key in (("labelSelector", "labels"), ("annotationSelector", "annotations")):
         selector = target.get(field)
         if isinstance(selector, str) and selector:

@@ -55,15 +55,7 @@ class LabelSelector:
         for key, operator, values in (*requirements, *self.expressions):
             if key not in labels and not complete:
                 unknown = True
-                continue
-            present = key in labels
-            if operator == "Exists" and not present:
-                return False
-            if operator == "DoesNotExist" and present:
-                return False
-            if operator == "In" and (not present or label_text(labels[key]) not in values):
-                return False
-            if operator == "NotIn" and present and label_text(labels[key]) in values:
+            elif not _requirement_holds(operator, values, label_text(labels[key]) if key in labels else None):
                 return False
         return None if unknown else True
 
@@ -71,6 +63,19 @@ class LabelSelector:
         parts = [f"{key}={value}" for key, value in self.match_labels]
         parts += [f"{key} {operator} ({', '.join(sorted(values))})" for key, operator, values in self.expressions]
         return ", ".join(parts) or "every pod"
+
+
+def _requirement_holds(operator: str, values: frozenset[str], value: str | None) -> bool:
+    """One requirement of a selector against the label's value (None: the label is absent)."""
+    if operator == "Exists":
+        return value is not None
+    if operator == "DoesNotExist":
+        return value is None
+    if operator == "In":
+        return value is not None and value in values
+    if operator == "NotIn":
+        return value is None or value not in values
+    return True
 
 
 def label_text(value: Any) -> str:
