@@ -227,8 +227,8 @@ def _configured_facts(status: RuleStatus) -> list[str]:
 def check_rules(directory: Path, verbose: bool) -> None:
     """Run the examples of DIR's rule files as tests.
 
-    Each invalid example must be reported exactly on its lines marked `# <-`, each valid one not at all. Exit 1
-    when an example fails, 2 when a rule file is wrong.
+    Each invalid example must be reported exactly where its `^` lines point, with their messages (or on its
+    lines marked `# <-`), each valid one not at all. Exit 1 when an example fails, 2 when a rule file is wrong.
     """
     from svclint.commands.ruletests import run_examples
     from svclint.engine.ruleset import builtin_rules_dir, load_rules

@@ -1,6 +1,6 @@
-"""A rule's examples run as tests: each invalid example is reported exactly on its marked lines, each valid one
-not at all. svclint's own test suite and `svclint check-rules` share this, so custom rules are held to the same
-standard as the built-in ones.
+"""A rule's examples run as tests: each invalid example is reported exactly where it expects (line, column and
+message; or only the line, with the older `# <-` marker), each valid one not at all. svclint's own test suite
+and `svclint check-rules` share this, so custom rules are held to the same standard as the built-in ones.
 """
 
 from __future__ import annotations
@@ -13,9 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from svclint.core.model import Finding
+from svclint.core.examples import LINE_MARKER, ExampleText, Expected, read_expectations
 from svclint.engine.ruleset import Rule
 from svclint.fix.apply import fix_bytes
-from svclint.reporters.ruledocs import MARKER
 
 KINDS = ("invalid", "valid")
 
@@ -28,7 +28,7 @@ class ExampleRun:
     kind: str  # "invalid" or "valid"
     number: int  # 1-based, in the order of the rule file
     where: str  # path:line:col of the example in the rule file
-    expected_lines: tuple[int, ...]  # lines the rule must report on (none for a valid example)
+    expected: tuple[Expected, ...]  # the findings the rule must report (none for a valid example)
     findings: tuple[Finding, ...]  # every unsuppressed finding of the run, of any rule
     expected_fixed: str | None = None  # the example's `fixed`: the file once the rule's fixes are applied
     fixed: str | None = None  # the file once the rule's fixes are applied (when the example has `fixed`)
@@ -38,20 +38,35 @@ class ExampleRun:
         return f"{self.kind} example {self.number}"
 
     @property
-    def reported_lines(self) -> tuple[int, ...]:
-        return tuple(sorted(f.location.span.start_line for f in self.findings if f.rule_id == self.rule.id))
+    def complete(self) -> bool:
+        """Whether the example expects the column and message of every finding, not only its line."""
+        return bool(self.expected) and all(e.complete for e in self.expected)
+
+    @property
+    def reported(self) -> tuple[Expected, ...]:
+        """The rule's findings, as precisely as the example expects them."""
+        own = [f for f in self.findings if f.rule_id == self.rule.id]
+        if self.complete:
+            return tuple(
+                sorted(Expected(f.location.span.start_line, f.location.span.start_col, f.message) for f in own)
+            )
+        return tuple(sorted(Expected(f.location.span.start_line) for f in own))
 
     @property
     def problem(self) -> str:
         """What is wrong ("" when the example behaves)."""
-        reported = self.reported_lines
-        if self.kind == "invalid" and not self.expected_lines:
-            return f"an invalid example must mark the lines where the rule reports (end them with `{MARKER}`)"
+        if self.kind == "invalid" and not self.expected:
+            return (
+                "an invalid example must show where the rule reports: a `^` line under each finding's column with"
+                f" its message (or `{LINE_MARKER}` at the end of the line)"
+            )
+        if not self.complete and any(e.complete for e in self.expected):
+            return f"an example expects either columns and messages (`^` lines) or lines only (`{LINE_MARKER}`)"
         if self.kind == "invalid" and self.rule.fix is not None and self.expected_fixed is None:
             return "the rule has a fix: an invalid example must show the file once fixed (`fixed:`)"
-        if reported != self.expected_lines:
-            want = _lines(self.expected_lines) if self.expected_lines else "no finding"
-            return f"expected {want}, got {_lines(reported) if reported else 'none'}"
+        reported = self.reported
+        if reported != self.expected:
+            return f"expected {_listed(self.expected)}; got {_listed(reported)}"
         if self.fixed != self.expected_fixed:
             return f"once fixed, the file should read:\n{self.expected_fixed}\nbut reads:\n{self.fixed}"
         return ""
@@ -61,8 +76,13 @@ class ExampleRun:
         return not self.problem
 
 
-def _lines(numbers: Sequence[int]) -> str:
-    return ("findings on line " if len(numbers) == 1 else "findings on lines ") + ", ".join(str(n) for n in numbers)
+def _listed(findings: Sequence[Expected]) -> str:
+    if not findings:
+        return "no finding"
+    if all(not f.complete for f in findings):
+        lines = ", ".join(str(f.line) for f in findings)
+        return ("a finding on line " if len(findings) == 1 else "findings on lines ") + lines
+    return "; ".join(str(f) for f in findings)
 
 
 def example_content(example: Any) -> tuple[dict[str, Any], str | bytes]:
@@ -73,12 +93,17 @@ def example_content(example: Any) -> tuple[dict[str, Any], str | bytes]:
     return example, content
 
 
-def marked_lines(example: dict[str, Any], content: str | bytes) -> tuple[int, ...]:
-    if "lines" in example:
-        return tuple(sorted(example["lines"]))
+def example_expectations(example: dict[str, Any], content: str | bytes) -> ExampleText | None:
+    """The file to lint and what it expects; None for bytes, whose expectations are `findings` or `lines`."""
     if isinstance(content, bytes):
-        return ()
-    return tuple(n for n, line in enumerate(content.splitlines(), start=1) if line.rstrip().endswith(MARKER))
+        return None
+    return read_expectations(content)
+
+
+def _listed_expectations(example: dict[str, Any]) -> tuple[Expected, ...]:
+    if "findings" in example:
+        return tuple(sorted(Expected(f["line"], f["column"], f["message"]) for f in example["findings"]))
+    return tuple(sorted(Expected(line) for line in example.get("lines", ())))
 
 
 def run_example(rule: Rule, rules: Sequence[Rule], kind: str, number: int, workdir: Path) -> ExampleRun:
@@ -88,6 +113,10 @@ def run_example(rule: Rule, rules: Sequence[Rule], kind: str, number: int, workd
     from svclint.run.settings import LintSettings
 
     example, content = example_content(rule.examples[kind][number - 1])
+    text = example_expectations(example, content)
+    expected = _listed_expectations(example) or (text.expected if text else ())
+    if text is not None:
+        content = text.text
     target = workdir / "example" / example.get("filename", "manifest.yaml")
     target.parent.mkdir(parents=True, exist_ok=True)
     if isinstance(content, bytes):
@@ -104,12 +133,12 @@ def run_example(rule: Rule, rules: Sequence[Rule], kind: str, number: int, workd
     # A directory, not the file: the run sees the whole (one-file) repository rather than a partial view.
     result = lint(LintSettings(paths=[str(target.parent)], use_cache=False, jobs=1, **settings), rules)
     findings = tuple(f for f in result.findings if f.suppression is None)
-    expected = marked_lines(example, content) if kind == "invalid" else ()
     fixed = None
     if "fixed" in example:
         own = [f for f in findings if f.rule_id == rule.id and f.fix is not None]
         fixed = fix_bytes(str(target), target.read_bytes(), own).fixed.decode("utf-8") if own else str(content)
     where = _example_position(rule, kind, number)
+    expected = expected if kind == "invalid" else ()
     return ExampleRun(rule, kind, number, where, expected, findings, example.get("fixed"), fixed)
 
 

@@ -7,9 +7,8 @@ import json
 from typing import Any
 
 from svclint.core.project import rule_doc_url
+from svclint.core.examples import LINE_MARKER, read_expectations
 from svclint.core.rules import DescribedRule
-
-MARKER = "# <-"
 
 
 def example_text(example: Any) -> tuple[str, dict[str, Any]]:
@@ -39,11 +38,18 @@ def rule_help_markdown(rule: DescribedRule, heading_level: int = 2) -> str:
     if invalid:
         text, settings = example_text(invalid[0])
         parts += ["", f"{h} Example", "", *_settings_note(settings), "```yaml", text.rstrip(), "```"]
-        parts += ["", f"svclint reports on the lines marked `{MARKER}`."]
+        parts += ["", _where_it_reports(text)]
     if valid:
         text, settings = example_text(valid[0])
         parts += ["", f"{h} Use instead", "", *_settings_note(settings), "```yaml", text.rstrip(), "```"]
     return "\n".join(parts).rstrip() + "\n"
+
+
+def _where_it_reports(manifest: str) -> str:
+    expected = read_expectations(manifest).expected
+    if expected and all(e.complete for e in expected):
+        return "Each `^` points at where svclint reports, with the message; those lines are no part of the file."
+    return f"svclint reports on the lines marked `{LINE_MARKER}`."
 
 
 def _settings_note(settings: dict[str, Any]) -> list[str]:

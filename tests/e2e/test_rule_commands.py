@@ -115,7 +115,7 @@ def test_check_rules_passes_good_examples(project: Path) -> None:
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
         "ok    policies/ACME001-internal-load-balancer.yaml:28:7: ACME001 invalid example 1",
-        "ok    policies/ACME001-internal-load-balancer.yaml:38:7: ACME001 valid example 1",
+        "ok    policies/ACME001-internal-load-balancer.yaml:40:7: ACME001 valid example 1",
         "2 passed, 0 failed: the examples of 1 rule in policies",
     ]
 
@@ -129,10 +129,57 @@ def test_check_rules_fails_on_a_wrong_example(project: Path) -> None:
     result = _invoke("check-rules", "policies")
     assert result.exit_code == 1
     assert result.stdout.splitlines() == [
-        "FAIL  policies/ACME001-internal-load-balancer.yaml:38:7: ACME001 valid example 1: "
-        "expected no finding, got findings on line 8",
+        "FAIL  policies/ACME001-internal-load-balancer.yaml:40:7: ACME001 valid example 1: "
+        "expected no finding; got a finding on line 8",
         "1 passed, 1 failed: the examples of 1 rule in policies",
     ]
+
+
+MESSAGE = "LoadBalancer Service web is not internal: annotate it with networking.gke.io/load-balancer-type: Internal"
+
+
+def test_check_rules_fails_when_the_column_or_the_message_differs(project: Path) -> None:
+    rule_file = project / "policies" / TUTORIAL_RULE.name
+    text = rule_file.read_text()
+    # The caret (and the message's next line with it) one column to the right, then the message's last word changed.
+    shifted = text.replace("#     ^ LoadBalancer", "#      ^ LoadBalancer").replace(
+        "#       Internal", "#        Internal"
+    )
+    rule_file.write_text(shifted)
+    result = _invoke("check-rules", "policies")
+    assert result.stdout.splitlines()[0] == (
+        f"FAIL  policies/ACME001-internal-load-balancer.yaml:28:7: ACME001 invalid example 1: "
+        f"expected 6:10: {MESSAGE}; got 6:9: {MESSAGE}"
+    )
+    rule_file.write_text(text.replace("#       Internal", "#       External"))
+    result = _invoke("check-rules", "policies")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        f"FAIL  policies/ACME001-internal-load-balancer.yaml:28:7: ACME001 invalid example 1: "
+        f"expected 6:9: {MESSAGE.replace('Internal', 'External')}; got 6:9: {MESSAGE}"
+    )
+
+
+def test_check_rules_still_reads_the_line_marker(project: Path) -> None:
+    rule_file = project / "policies" / TUTORIAL_RULE.name
+    caret_lines = f"        #     ^ {MESSAGE.removesuffix(' Internal')}\n        #       Internal\n"
+    text = rule_file.read_text()
+    assert caret_lines in text
+    marked = text.replace("type: LoadBalancer\n" + caret_lines, "type: LoadBalancer   # <-\n")
+    rule_file.write_text(marked)
+    assert _invoke("check-rules", "policies").exit_code == 0
+    # The marker on the line above: the finding is not where the example says.
+    rule_file.write_text(
+        marked.replace(
+            "      spec:\n        type: LoadBalancer   # <-", "      spec:   # <-\n        type: LoadBalancer"
+        )
+    )
+    result = _invoke("check-rules", "policies")
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[0] == (
+        "FAIL  policies/ACME001-internal-load-balancer.yaml:28:7: ACME001 invalid example 1: "
+        "expected a finding on line 5; got a finding on line 6"
+    )
 
 
 def test_check_rules_refuses_bad_rule_files(project: Path) -> None:

@@ -1,4 +1,5 @@
-"""Every rule's examples run as tests: invalid ones are reported on the marked lines, valid ones are clean."""
+"""Every rule's examples run as tests: invalid ones are reported exactly where they expect (line, column and
+message), valid ones are clean."""
 
 from __future__ import annotations
 
@@ -21,9 +22,11 @@ def _cases(kind: str) -> list[Any]:
 
 
 @pytest.mark.parametrize(("rule", "number"), _cases("invalid"))
-def test_invalid_example_is_reported_on_marked_lines(tmp_path: Path, rule: Any, number: int) -> None:
+def test_invalid_example_is_reported_with_the_expected_column_and_message(
+    tmp_path: Path, rule: Any, number: int
+) -> None:
     run = run_example(rule, builtin_rules(), "invalid", number, tmp_path)
-    assert run.expected_lines, f"{rule.id}: an invalid example must mark the lines where the rule reports"
+    assert run.complete, f"{rule.id}: an invalid example must expect the line, column and message of each finding"
     assert run.passed, (run.problem, [str(f) for f in run.findings])
 
 
