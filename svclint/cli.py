@@ -446,7 +446,9 @@ def _encoded(text: str, output_format: str) -> bytes:
     surrogateescape): JSON formats keep them as JSON's own `\\udcXX` escapes, so the report stays valid UTF-8;
     text formats write the name's original bytes, as `ls` shows them (other lone surrogates, which no file
     name decodes to, are written as `\\uXXXX` there too)."""
-    escaped = _SURROGATE if output_format in ("json", "sarif", "gitlab") else _NOT_A_BYTE
+    from svclint.reporters.outputs import JSON_FORMATS
+
+    escaped = _SURROGATE if output_format in JSON_FORMATS else _NOT_A_BYTE
     text = escaped.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
     return text.encode("utf-8", errors="surrogateescape")
 

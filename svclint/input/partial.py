@@ -7,13 +7,19 @@ not conditions on absent fields, and not what the object selects: the merged obj
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
 from svclint.input.document import Resource
 
-KUSTOMIZATION_FILES = frozenset({"kustomization.yaml", "kustomization.yml", "Kustomization"})
+# The names kustomize looks for in a folder, in the order it tries them.
+KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
+
+
+def is_kustomization_file(path: str) -> bool:
+    return os.path.basename(path) in KUSTOMIZATION_FILES
 
 
 def patch_paths(kustomization: dict[str, Any]) -> Iterable[str]:

@@ -22,24 +22,13 @@ from svclint.inventory.paths.gateway import is_gateway_api, is_route
 from svclint.inventory.paths.index import PathIndex
 from svclint.inventory.paths.labels import label_text as _label_text
 from svclint.inventory.routing import BackendUse, backend_uses, route_uses
+from svclint.k8s.kinds import POD_TEMPLATE_PATHS
 from svclint.kustomize.namespaces import KustomizedNamespaces
 
 if TYPE_CHECKING:
     from svclint.firewall.model import FirewallModel
 
-# Where each workload kind keeps its pod template, and which field counts its pods.
-_TEMPLATE_PATHS: dict[str, FieldPath] = {
-    "Pod": (),
-    "Deployment": ("spec", "template"),
-    "StatefulSet": ("spec", "template"),
-    "DaemonSet": ("spec", "template"),
-    "ReplicaSet": ("spec", "template"),
-    "ReplicationController": ("spec", "template"),
-    "Job": ("spec", "template"),
-    "CronJob": ("spec", "jobTemplate", "spec", "template"),
-    "Rollout": ("spec", "template"),  # Argo Rollouts: a Deployment with progressive delivery
-    "DeploymentConfig": ("spec", "template"),  # OpenShift
-}
+# Which field counts each workload kind's pods.
 _REPLICA_PATHS: dict[str, FieldPath] = {
     "Deployment": ("spec", "replicas"),
     "StatefulSet": ("spec", "replicas"),
@@ -54,7 +43,6 @@ _WORKLOAD_API_GROUPS = {
     "Rollout": ("argoproj.io/",),
     "DeploymentConfig": ("apps.openshift.io/", "v1"),
 }
-WORKLOAD_KINDS = frozenset(_TEMPLATE_PATHS)
 # Labels the Job and StatefulSet controllers add to every pod they make.
 AUTOMATIC_LABELS = frozenset(
     {"job-name", "batch.kubernetes.io/job-name", "statefulset.kubernetes.io/pod-name", "apps.kubernetes.io/pod-index"}
@@ -541,7 +529,7 @@ def build_inventory(
             patches.append(resource)  # a patch: the object it changes is defined elsewhere
             continue
         inventory.paths.add(resource)
-        if resource.kind in _TEMPLATE_PATHS and _is_workload(resource):
+        if resource.kind in POD_TEMPLATE_PATHS and _is_workload(resource):
             template = template_of(resource) if workloads_from is None else None
             if template is not None:
                 inventory.templates[resource.namespace].append(template)
@@ -593,7 +581,7 @@ def feeds_workloads(resource: Resource) -> bool:
     kind = resource.kind
     return (
         resource.partial
-        or kind in _TEMPLATE_PATHS
+        or kind in POD_TEMPLATE_PATHS
         or kind == "HorizontalPodAutoscaler"
         or is_custom_resource(resource)
         or (kind == "Gateway" and is_gateway_api(resource))
@@ -636,7 +624,7 @@ def _is_workload(resource: Resource) -> bool:
 
 def pod_template(resource: Resource) -> PodTemplate | None:
     """A workload's pod template as its own manifest defines it (before patches and autoscalers)."""
-    template_path = _TEMPLATE_PATHS[resource.kind]
+    template_path = POD_TEMPLATE_PATHS[resource.kind]
     template = resource.get(template_path) if template_path else resource.data
     if not isinstance(template, dict):
         return None
@@ -712,9 +700,9 @@ def _apply_workload_patches(inventory: Inventory, patches: list[Resource]) -> No
         for known in templates:
             bases[(namespace, known.resource.kind, known.resource.name)].append(known)
     for patch in patches:
-        if patch.kind not in _TEMPLATE_PATHS:
+        if patch.kind not in POD_TEMPLATE_PATHS:
             continue
-        template_path = _TEMPLATE_PATHS[patch.kind]
+        template_path = POD_TEMPLATE_PATHS[patch.kind]
         template = patch.get(template_path) if template_path else patch.data
         if not isinstance(template, dict):
             continue

@@ -6,6 +6,23 @@ whose selector matches no pod template in the manifests (its operator makes the 
 
 from __future__ import annotations
 
+from svclint.core.model import FieldPath
+
+# The kinds that make pods, and where each keeps its pod template.
+POD_TEMPLATE_PATHS: dict[str, FieldPath] = {
+    "Pod": (),
+    "Deployment": ("spec", "template"),
+    "StatefulSet": ("spec", "template"),
+    "DaemonSet": ("spec", "template"),
+    "ReplicaSet": ("spec", "template"),
+    "ReplicationController": ("spec", "template"),
+    "Job": ("spec", "template"),
+    "CronJob": ("spec", "jobTemplate", "spec", "template"),
+    "Rollout": ("spec", "template"),  # Argo Rollouts: a Deployment with progressive delivery
+    "DeploymentConfig": ("spec", "template"),  # OpenShift
+}
+WORKLOAD_KINDS = frozenset(POD_TEMPLATE_PATHS)
+
 BUILTIN_KINDS = frozenset(
     {
         # core/v1
@@ -35,8 +52,7 @@ BUILTIN_KINDS = frozenset(
 # bindings (which service accounts run Ingress or Gateway controllers).
 INVENTORY_KINDS = frozenset(
     {
-        "Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
-        "Service", "Ingress", "HorizontalPodAutoscaler", "ComputeFirewall", "NetworkPolicy", "EndpointSlice",
-        "Endpoints", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace",
+        *WORKLOAD_KINDS, "Service", "Ingress", "HorizontalPodAutoscaler", "ComputeFirewall", "NetworkPolicy",
+        "EndpointSlice", "Endpoints", "Role", "ClusterRole", "RoleBinding", "ClusterRoleBinding", "Namespace",
     }
 )  # fmt: skip

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from svclint.core.model import FieldPath, Span
 from svclint.core.project import is_inside
 from svclint.input.document import Document, Resource
+from svclint.input.partial import KUSTOMIZATION_FILES
 from svclint.kustomize.objects import BuiltObject
 from svclint.kustomize.patching import apply_patch, json_patches, patches_of
 from svclint.kustomize.transforms import add_annotations, add_labels, rename, set_namespace, set_replicas
@@ -203,10 +204,7 @@ class Builder:
 
     def _missing(self, kustomization: Kustomization, entry: Entry, target: str) -> None:
         if os.path.isdir(target):
-            if any(
-                os.path.lexists(os.path.join(target, name))
-                for name in ("kustomization.yaml", "kustomization.yml", "Kustomization")
-            ):
+            if any(os.path.lexists(os.path.join(target, name)) for name in KUSTOMIZATION_FILES):
                 self._problem(
                     NOT_FOLLOWED,
                     kustomization,

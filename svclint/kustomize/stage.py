@@ -16,8 +16,9 @@ from pathlib import Path
 from svclint.core.model import Span
 from svclint.core.project import repository_root
 from svclint.input.document import Resource
+from svclint.input.partial import is_kustomization_file
 from svclint.kustomize.build import BUILD_ERROR, Build, Builder, BuildProblem
-from svclint.kustomize.tree import Kustomization, is_kustomization_file, read_kustomization
+from svclint.kustomize.tree import Kustomization, read_kustomization
 
 
 @dataclass(slots=True)

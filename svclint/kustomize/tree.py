@@ -17,7 +17,6 @@ from svclint.input.document import Document
 from svclint.input.parsing.loader import LoadOptions, load_bytes
 from svclint.kustomize.provenance import Origin
 
-KUSTOMIZATION_FILES = ("kustomization.yaml", "kustomization.yml", "Kustomization")
 # A kustomization or patch file larger than this is not a kustomization anyone wrote by hand.
 MAX_FILE_BYTES = 4 * 1024 * 1024
 _REMOTE_PREFIXES = ("git@", "git::", "ssh://", "github.com/", "gitlab.com/", "bitbucket.org/")
@@ -74,10 +73,6 @@ class Kustomization:
 
     def resolve(self, entry: Entry) -> str:
         return os.path.normpath(os.path.join(self.folder, entry.text))
-
-
-def is_kustomization_file(path: str) -> bool:
-    return os.path.basename(path) in KUSTOMIZATION_FILES
 
 
 def read_documents(display: str) -> list[Document] | str:

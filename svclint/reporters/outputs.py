@@ -15,6 +15,8 @@ from typing import TextIO
 from svclint.core.errors import SvclintError
 
 FORMATS = ("text", "sarif", "json", "github", "gitlab")
+# The formats that are JSON documents: they write a file name that is not UTF-8 as JSON escapes, not raw bytes.
+JSON_FORMATS = ("sarif", "json", "gitlab")
 
 
 class OutputError(SvclintError):

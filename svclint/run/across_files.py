@@ -13,7 +13,7 @@ from svclint.core.model import Finding
 from svclint.engine.evaluate import ActiveRule
 from svclint.input.parsing.build import StructureProblem
 from svclint.input.parsing.loader import LoadedFile
-from svclint.input.partial import KUSTOMIZATION_FILES
+from svclint.input.partial import is_kustomization_file
 from svclint.inventory.index import Inventory
 from svclint.run.clusters import ViewChecks, cluster_views
 from svclint.run.filework import input_findings
@@ -58,7 +58,7 @@ def _kustomize_view(files: FilesRead, settings: LintSettings) -> KustomizeView |
     """The kustomize builds of the run's kustomizations (None: none, or builds turned off)."""
     if settings.kustomize_mode == "off":
         return None
-    if not any(os.path.basename(path) in KUSTOMIZATION_FILES for path in files.files_read.values()):
+    if not any(is_kustomization_file(path) for path in files.files_read.values()):
         return None
     from svclint.kustomize.stage import build_view  # the builder loads only for runs holding a kustomization
 

@@ -52,8 +52,12 @@ class ConfigFile:
 
 @cache
 def config_schema() -> dict[str, Any]:
+    from svclint.reporters.outputs import FORMATS
+
     text = (PACKAGE_DIR / "schemas" / "config.schema.json").read_text(encoding="utf-8")
     schema: dict[str, Any] = json.loads(text)
+    # The formats are the reporters' own list, not a copy kept in the schema file.
+    schema["properties"]["format"]["enum"] = list(FORMATS)
     return schema
 
 

@@ -25,23 +25,25 @@ from svclint.input.envsubst import fill_defaults, placeholder_note, without_hidd
 from svclint.input.parsing.build import StructureProblem
 from svclint.input.parsing.loader import DirectiveComment, LoadedFile, LoadOptions, load_bytes, too_large
 from svclint.input.parsing.reuse import ChunkReuse
-from svclint.input.partial import has_patch_directives, looks_like_fragment, remove_patch_directives
+from svclint.input.partial import (
+    has_patch_directives,
+    is_kustomization_file,
+    looks_like_fragment,
+    remove_patch_directives,
+)
 from svclint.input.respan import FileOrigin
 from svclint.input.sources import Source
 from svclint.inventory.controllers import is_rbac
 from svclint.inventory.index import Inventory
 from svclint.inventory.paths.gateway import ROUTE_KINDS
 from svclint.inventory.paths.index import PATH_KINDS
+from svclint.k8s.kinds import WORKLOAD_KINDS
 from svclint.run.reuse import FileReuse, Prepared
 from svclint.run.sharing import SharedValues
 
 if TYPE_CHECKING:
     from svclint.input.parsing.reuse import ChunkReuse
 
-WORKLOAD_KINDS = frozenset(
-    {"Pod", "Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "ReplicationController", "Job", "CronJob",
-     "Rollout", "DeploymentConfig"}
-)  # fmt: skip
 # Gateway API routes are kept whole for their backendRefs: a route in front of a Service changes the advice. The
 # path model reads the other objects on the way whole: they are small.
 WHOLE_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall", *ROUTE_KINDS, *PATH_KINDS})
@@ -114,7 +116,7 @@ def process(
     result.comments = loaded.comments
     result.annotated = [r for r in loaded.resources if _has_ignore_annotation(r)]
     result.kept = [prepared.kept for prepared in made if prepared.kept is not None]
-    if os.path.basename(loaded.path) in ("kustomization.yaml", "kustomization.yml", "Kustomization"):
+    if is_kustomization_file(loaded.path):
         result.kustomizations = [d.data for d in loaded.documents if isinstance(d.data, dict)]
     if reuse is not None:
         reuse.settle()

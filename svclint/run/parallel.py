@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 
 from svclint.core.errors import SvclintError
 from svclint.input.parsing.loader import LoadOptions
-from svclint.input.partial import KUSTOMIZATION_FILES, patch_paths
+from svclint.input.partial import is_kustomization_file, patch_paths
 from svclint.input.sources import Source, read_stdin
 from svclint.run.filework import FileJob, FileResult, process, settle
 from svclint.run.sharing import SharedValues
@@ -42,9 +42,7 @@ def run_files(
 ) -> list[FileResult]:
     stdin = read_stdin(job.options.max_file_bytes) if any(source.real is None for source, _ in work) else None
     results = _Results(len(work), progress)
-    kustomizations = [
-        i for i, (source, _) in enumerate(work) if os.path.basename(source.display) in KUSTOMIZATION_FILES
-    ]
+    kustomizations = [i for i, (source, _) in enumerate(work) if is_kustomization_file(source.display)]
     patches: set[str] = set()
     for index in kustomizations:
         source, reported = work[index]
