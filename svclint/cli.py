@@ -21,7 +21,10 @@ from svclint.k8s.versions import NEWEST, OLDEST, version_text
 
 if TYPE_CHECKING:
     from svclint.reporters import Report
+    from svclint.reporters.outputs import Output
     from svclint.reporters.progress import ProgressLine
+    from svclint.run.options import CommandLine, Resolved
+    from svclint.run.pipeline import RunResult
     from svclint.run.settings import LintSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -277,11 +280,7 @@ def cli() -> None:
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, apply unsafe fixes too.")
 def lint(**options: Any) -> None:
     """Lint Kubernetes manifests: files, directories (*.yaml, *.yml, recursively) or - for stdin."""
-    from dataclasses import replace
-
-    from svclint.core.model import Severity
-    from svclint.reporters import Report, part_renderer
-    from svclint.reporters.outputs import is_terminal, plan_outputs, use_color
+    from svclint.reporters.outputs import plan_outputs
     from svclint.run.options import CommandLine, check_rule_names, resolve
     from svclint.run.pipeline import lint as run_lint
     from svclint.run.rules import load_all_rules
@@ -315,9 +314,18 @@ def lint(**options: Any) -> None:
         written = write_baseline(cli_options.write_baseline, result.findings, force=force)
         _tell_baseline(cli_options.write_baseline, written)
         sys.exit(EXIT_CLEAN)
+    report = _report(result, resolved, cli_options)
+    _write_reports(report, outputs, cli_options)
+    sys.exit(EXIT_FINDINGS if report.failing() else EXIT_CLEAN)
+
+
+def _report(result: RunResult, resolved: Resolved, cli_options: CommandLine) -> Report:
+    from svclint.core.model import Severity
+    from svclint.reporters import Report
+
     fail_level = None if resolved.fail_on == "never" else Severity.parse(resolved.fail_on)
     omit = cli_options.sarif_omit_suppressed
-    report = Report(
+    return Report(
         result.findings,
         result.rules,
         result.stats,
@@ -329,6 +337,15 @@ def lint(**options: Any) -> None:
         fail_level=fail_level,
         kube_version=version_text(resolved.settings.kube_version),
     )
+
+
+def _write_reports(report: Report, outputs: Sequence[Output], cli_options: CommandLine) -> None:
+    """Each planned report, in its format, to its file or standard output; a digest when none went there."""
+    from dataclasses import replace
+
+    from svclint.reporters import part_renderer
+    from svclint.reporters.outputs import is_terminal, use_color
+
     for output in outputs:
         stream = sys.stdout if output.file is None else None
         color = use_color(cli_options.color, stream) if output.file is None else cli_options.color == "always"
@@ -339,7 +356,6 @@ def lint(**options: Any) -> None:
         _write((_encoded(part, output.format) for part in parts), output.file)
     if not cli_options.quiet and all(output.file is not None for output in outputs):
         _write_digest(report, [output.file for output in outputs if output.file is not None], cli_options.color)
-    sys.exit(EXIT_FINDINGS if report.failing() else EXIT_CLEAN)
 
 
 class _FixMode:

@@ -89,25 +89,49 @@ def process(
     if reuse is not None:
         reuse.begin((reported, is_patch))
     loaded, origin = _load(source, job.options, stdin, reuse.chunks if reuse is not None else None)
-    result = FileResult(loaded.path, reported, loaded.stats)
     if is_patch:  # kustomize patches may leave the type to their `target:`
         loaded.problems = [p for p in loaded.problems if p.code != "missing-type-info"]
     engine = Engine(job.local, Inventory(), job.params) if reported else None
-    origin_kept = None if job.keep_spans else origin
     made: list[Prepared] = []
     for resource in loaded.resources:
-        prepared = reuse.prepared(resource) if reuse is not None else None
-        if prepared is None:
-            prepared = _prepare(resource, reported, is_patch, engine, origin_kept, job)
-            if reuse is not None:
-                reuse.keep(resource, prepared)
-        elif prepared.kept is not None and prepared.kept.document.origin is not None:
-            prepared.kept.document.origin = origin  # the same spans, without holding on to the last reading
-        if prepared.note is not None and not any(p.code == prepared.note.code for p in loaded.problems):
-            loaded.problems.append(prepared.note)  # once per file
-        if prepared.fragment is not None:
-            loaded.problems.append(prepared.fragment)
+        prepared = _prepared(resource, reported, is_patch, engine, origin, job, reuse)
+        _note_problems(loaded.problems, prepared)
         made.append(prepared)
+    result = _file_result(loaded, made, reported, job)
+    if reuse is not None:
+        reuse.settle()
+    return result
+
+
+def _prepared(
+    resource: Resource,
+    reported: bool,
+    is_patch: bool,
+    engine: Engine | None,
+    origin: FileOrigin | None,
+    job: FileJob,
+    reuse: FileReuse | None,
+) -> Prepared:
+    """The object prepared now, or as the file's last reading left it when the object did not change."""
+    prepared = reuse.prepared(resource) if reuse is not None else None
+    if prepared is None:
+        prepared = _prepare(resource, reported, is_patch, engine, None if job.keep_spans else origin, job)
+        if reuse is not None:
+            reuse.keep(resource, prepared)
+    elif prepared.kept is not None and prepared.kept.document.origin is not None:
+        prepared.kept.document.origin = origin  # the same spans, without holding on to the last reading
+    return prepared
+
+
+def _note_problems(problems: list[StructureProblem], prepared: Prepared) -> None:
+    if prepared.note is not None and not any(p.code == prepared.note.code for p in problems):
+        problems.append(prepared.note)  # once per file
+    if prepared.fragment is not None:
+        problems.append(prepared.fragment)
+
+
+def _file_result(loaded: LoadedFile, made: list[Prepared], reported: bool, job: FileJob) -> FileResult:
+    result = FileResult(loaded.path, reported, loaded.stats)
     if reported:
         result.findings.extend(input_findings(loaded, job.input_rules))
         for prepared in made:
@@ -118,8 +142,6 @@ def process(
     result.kept = [prepared.kept for prepared in made if prepared.kept is not None]
     if is_kustomization_file(loaded.path):
         result.kustomizations = [d.data for d in loaded.documents if isinstance(d.data, dict)]
-    if reuse is not None:
-        reuse.settle()
     return result
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -75,21 +76,44 @@ class Resolved:
 
 
 def resolve(cli: CommandLine, cwd: Path) -> Resolved:
-    found = cli.config if cli.config is not None else None if cli.no_config else find_config(cwd)
-    config: ConfigFile | None = None
-    if found is not None:
-        # The validation cache (and what it imports) only for runs with a configuration file to check.
-        from svclint.core.cache import ValidationCache, default_cache_dir
-
-        config = load_config(found, ValidationCache(default_cache_dir()) if not cli.no_cache else None)
-    if config is not None:
-        if not cli.allow_outside_project:
-            check_config_paths(config)
-        check_config_path_kinds(config)
+    config = _config_file(cli, cwd)
     data = config.data if config is not None else {}
     base = config.path.parent if config is not None else cwd
     settings = LintSettings(paths=cli.paths, use_cache=not cli.no_cache, **settings_from_mapping(data, base))
+    changes = _flag_changes(cli, settings)
+    warnings = _firewall_requirement(cli, data, settings, changes)
+    changes["firewall"] = _firewall(settings.firewall, cli)
+    baseline = cli.baseline
+    if baseline is None and "baseline" in data and cli.write_baseline is None:
+        baseline = base / str(data["baseline"])
+    changes["baseline"] = baseline
+    return Resolved(
+        settings=replace(settings, **changes),
+        fail_on=cli.fail_on or data.get("fail-on", "error"),
+        output_format=data.get("format", "text"),
+        show_suppressed=cli.show_suppressed if cli.show_suppressed is not None else data.get("show-suppressed", False),
+        config=config,
+        warnings=warnings,
+    )
 
+
+def _config_file(cli: CommandLine, cwd: Path) -> ConfigFile | None:
+    """The configuration file the command line names, or the nearest one (none with --no-config), checked."""
+    found = cli.config if cli.config is not None else None if cli.no_config else find_config(cwd)
+    if found is None:
+        return None
+    # The validation cache (and what it imports) only for runs with a configuration file to check.
+    from svclint.core.cache import ValidationCache, default_cache_dir
+
+    config = load_config(found, ValidationCache(default_cache_dir()) if not cli.no_cache else None)
+    if not cli.allow_outside_project:
+        check_config_paths(config)
+    check_config_path_kinds(config)
+    return config
+
+
+def _flag_changes(cli: CommandLine, settings: LintSettings) -> dict[str, Any]:
+    """The settings the command line's flags change or add to (firewall and baseline aside)."""
     changes: dict[str, Any] = {
         "stdin_filename": cli.stdin_filename,
         "jobs": cli.jobs,
@@ -110,7 +134,13 @@ def resolve(cli: CommandLine, cwd: Path) -> Resolved:
         if getattr(cli, name) is not None:
             changes[name] = getattr(cli, name)
     changes["firewall_files"] = (*settings.firewall_files, *cli.firewall_files)
-    warnings: list[str] = []
+    return changes
+
+
+def _firewall_requirement(
+    cli: CommandLine, data: Mapping[str, Any], settings: LintSettings, changes: dict[str, Any]
+) -> list[str]:
+    """Whether firewall coverage is required (into `changes`); the warnings to show about it."""
     if cli.require_firewall is not None:
         changes["require_firewall"] = cli.require_firewall
     elif changes["firewall_files"]:
@@ -119,20 +149,8 @@ def resolve(cli: CommandLine, cwd: Path) -> Resolved:
         if "require" not in data.get("firewall", {}):
             changes["require_firewall"] = True
         elif not settings.require_firewall:
-            warnings.append("firewall rules are read but not checked: the configuration says firewall.require: false")
-    changes["firewall"] = _firewall(settings.firewall, cli)
-    baseline = cli.baseline
-    if baseline is None and "baseline" in data and cli.write_baseline is None:
-        baseline = base / str(data["baseline"])
-    changes["baseline"] = baseline
-    return Resolved(
-        settings=replace(settings, **changes),
-        fail_on=cli.fail_on or data.get("fail-on", "error"),
-        output_format=data.get("format", "text"),
-        show_suppressed=cli.show_suppressed if cli.show_suppressed is not None else data.get("show-suppressed", False),
-        config=config,
-        warnings=warnings,
-    )
+            return ["firewall rules are read but not checked: the configuration says firewall.require: false"]
+    return []
 
 
 def _firewall(configured: FirewallSettings, cli: CommandLine) -> FirewallSettings:
