@@ -12,7 +12,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -285,35 +285,36 @@ def _configured_paths(data: Mapping[str, Any]) -> list[tuple[FieldPath, str]]:
     return found
 
 
+def _clusters(value: Mapping[str, Any], base: Path) -> dict[str, tuple[str, ...]]:
+    return {
+        str(name): tuple(os.path.abspath(base / str(folder)) for folder in folders) for name, folders in value.items()
+    }
+
+
+# Each configuration key, the LintSettings field it sets and how its value becomes the setting, given the folder
+# that relative paths are relative to. In this order: the first bad value is the one reported.
+_SETTINGS: tuple[tuple[str, str, Callable[[Any, Path], Any]], ...] = (
+    ("node-port-range", "node_port_range", lambda value, base: parse_port_range(str(value))),
+    ("kube-version", "kube_version", lambda value, base: parse_kube_version(str(value))),
+    # The flag's name in camel case, as a second spelling.
+    ("kubeVersion", "kube_version", lambda value, base: parse_kube_version(str(value))),
+    ("enable", "enable", lambda value, base: tuple(value)),
+    ("disable", "disable", lambda value, base: tuple(value)),
+    ("exclude", "excludes", lambda value, base: tuple(value)),
+    ("severity", "severities", lambda value, base: {rule: Severity.parse(level) for rule, level in value.items()}),
+    ("rules", "rule_dirs", lambda value, base: tuple(base / str(directory) for directory in value)),
+    ("context", "context", lambda value, base: tuple(str(base / str(path)) for path in value)),
+    ("force-exclude", "force_exclude", lambda value, base: bool(value)),
+    ("respect-gitignore", "respect_gitignore", lambda value, base: bool(value)),
+    ("clusters", "clusters", _clusters),
+    ("kustomize-mode", "kustomize_mode", lambda value, base: str(value)),
+    ("max-file-size", "max_file_bytes", lambda value, base: int(value) * 1024 * 1024),
+)
+
+
 def settings_from_mapping(config: Mapping[str, Any], base: Path) -> dict[str, Any]:
     """Keyword arguments for LintSettings from a configuration mapping. Relative paths are relative to `base`."""
-    out: dict[str, Any] = {}
-    if "node-port-range" in config:
-        out["node_port_range"] = parse_port_range(str(config["node-port-range"]))
-    for key in ("kube-version", "kubeVersion"):  # the second spelling matches the flag's name in camel case
-        if key in config:
-            out["kube_version"] = parse_kube_version(str(config[key]))
-    for key, target in (("enable", "enable"), ("disable", "disable"), ("exclude", "excludes")):
-        if key in config:
-            out[target] = tuple(config[key])
-    if "severity" in config:
-        out["severities"] = {rule: Severity.parse(level) for rule, level in config["severity"].items()}
-    if "rules" in config:
-        out["rule_dirs"] = tuple(base / str(directory) for directory in config["rules"])
-    if "context" in config:
-        out["context"] = tuple(str(base / str(path)) for path in config["context"])
-    for key, target in (("force-exclude", "force_exclude"), ("respect-gitignore", "respect_gitignore")):
-        if key in config:
-            out[target] = bool(config[key])
-    if "clusters" in config:
-        out["clusters"] = {
-            str(name): tuple(os.path.abspath(base / str(folder)) for folder in folders)
-            for name, folders in config["clusters"].items()
-        }
-    if "kustomize-mode" in config:
-        out["kustomize_mode"] = str(config["kustomize-mode"])
-    if "max-file-size" in config:
-        out["max_file_bytes"] = int(config["max-file-size"]) * 1024 * 1024
+    out = {target: convert(config[key], base) for key, target, convert in _SETTINGS if key in config}
     firewall = config.get("firewall")
     if isinstance(firewall, dict):
         out.update(firewall_settings(firewall, base))

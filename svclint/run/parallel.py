@@ -42,15 +42,7 @@ def run_files(
 ) -> list[FileResult]:
     stdin = read_stdin(job.options.max_file_bytes) if any(source.real is None for source, _ in work) else None
     results = _Results(len(work), progress)
-    kustomizations = [i for i, (source, _) in enumerate(work) if is_kustomization_file(source.display)]
-    patches: set[str] = set()
-    for index in kustomizations:
-        source, reported = work[index]
-        result = results.settled(index, process(source, reported, job, stdin))
-        base = os.path.dirname(os.path.abspath(source.display))
-        for kustomization in result.kustomizations:
-            patches.update(os.path.normpath(os.path.join(base, path)) for path in patch_paths(kustomization))
-    job.patches = frozenset(patches)
+    job.patches = _read_kustomizations(work, job, stdin, results)
     rest = [i for i in range(len(work)) if i not in results]
     workers = _workers(jobs, [work[i][0] for i in rest])
     if workers <= 1:
@@ -65,6 +57,21 @@ def run_files(
                 results.settled(index, process(source, reported, job, stdin))
         _pool(workers, work, pooled, job, results)
     return [results[i] for i in range(len(work))]
+
+
+def _read_kustomizations(
+    work: Sequence[tuple[Source, bool]], job: FileJob, stdin: bytes | None, results: _Results
+) -> frozenset[str]:
+    """Read the kustomization files first (into `results`): the files they name as patches, resolved."""
+    patches: set[str] = set()
+    for index, (source, reported) in enumerate(work):
+        if not is_kustomization_file(source.display):
+            continue
+        result = results.settled(index, process(source, reported, job, stdin))
+        base = os.path.dirname(os.path.abspath(source.display))
+        for kustomization in result.kustomizations:
+            patches.update(os.path.normpath(os.path.join(base, path)) for path in patch_paths(kustomization))
+    return frozenset(patches)
 
 
 class _Results(dict[int, FileResult]):
