@@ -13,6 +13,7 @@ from collections import Counter
 import click
 
 from svclint.core.model import Finding, Location, Severity
+from svclint.core.stats import RunStats
 from svclint.reporters.base import Report
 from svclint.reporters.present import escape, shown_path
 
@@ -94,7 +95,23 @@ def statistics_lines(report: Report) -> list[str]:
 
 
 def summary(report: Report) -> str:
-    stats = report.stats
+    checked = _checked(report.stats)
+    suffix = _suppressed_note(report)
+    active = report.active()
+    if not active:
+        return f"No problems found; {checked}{suffix}."
+    counts = Counter(f.severity for f in active)
+    parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}" for s in sorted(counts, reverse=True)]
+    files = len({f.location.path for f in active})
+    total = len(active)
+    return (
+        f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} "
+        f"file{'s' if files != 1 else ''}; {checked}{suffix}."
+    )
+
+
+def _checked(stats: RunStats) -> str:
+    """`checked 3 files, 5 documents (1 not linted, ...)`."""
     checked = f"checked {stats.files} file{'s' if stats.files != 1 else ''}, {stats.documents} document" + (
         "s" if stats.documents != 1 else ""
     )
@@ -109,18 +126,7 @@ def summary(report: Report) -> str:
         notes.append("1 not a Kubernetes object" if count == 1 else f"{count} not Kubernetes objects")
     if notes:
         checked += " (" + ", ".join(notes) + ")"
-    suffix = _suppressed_note(report)
-    active = report.active()
-    if not active:
-        return f"No problems found; {checked}{suffix}."
-    counts = Counter(f.severity for f in active)
-    parts = [f"{counts[s]} {s.label}{'s' if counts[s] != 1 else ''}" for s in sorted(counts, reverse=True)]
-    files = len({f.location.path for f in active})
-    total = len(active)
-    return (
-        f"Found {total} problem{'s' if total != 1 else ''} ({', '.join(parts)}) in {files} "
-        f"file{'s' if files != 1 else ''}; {checked}{suffix}."
-    )
+    return checked
 
 
 def _suppressed_note(report: Report) -> str:
