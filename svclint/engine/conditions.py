@@ -32,15 +32,8 @@ class Condition:
 
     def evaluate(self, data: Any, partial: bool = False) -> bool | None:
         """True, False, or None (unknown): for a partial object (a patch) an absent field proves nothing."""
-        if self.combine == "anyOf":
-            results = [child.evaluate(data, partial) for child in self.children]
-            return True if True in results else (None if None in results else False)
-        if self.combine == "allOf":
-            results = [child.evaluate(data, partial) for child in self.children]
-            return False if False in results else (None if None in results else True)
-        if self.combine == "not":
-            result = self.children[0].evaluate(data, partial)
-            return None if result is None else not result
+        if self.combine:
+            return self._combined(data, partial)
         assert self.selector is not None and self.test is not None
         value = self.selector.first(data)
         if value is None and partial:
@@ -48,6 +41,16 @@ class Condition:
         if (value is None or value == "") and self.has_default:
             value = self.default  # Go's zero value: defaulting fills it in
         return self.test(value)
+
+    def _combined(self, data: Any, partial: bool) -> bool | None:
+        """anyOf, allOf and not, in three-valued logic: an unknown child leaves the result unknown unless another
+        child decides it."""
+        if self.combine == "not":
+            result = self.children[0].evaluate(data, partial)
+            return None if result is None else not result
+        results = [child.evaluate(data, partial) for child in self.children]
+        deciding = self.combine == "anyOf"  # any True decides anyOf, any False decides allOf
+        return deciding if deciding in results else (None if None in results else not deciding)
 
 
 def compile_conditions(specs: Sequence[dict[str, Any]]) -> tuple[Condition, ...]:

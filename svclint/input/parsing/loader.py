@@ -332,17 +332,7 @@ def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:
         loaded.stats.not_kubernetes += 1  # a kustomize JSON 6902 patch: a list of operations, not an object
         return
     if not isinstance(data, dict):
-        shape = "a sequence" if isinstance(data, list) else "a scalar"
-        problem = StructureProblem(
-            "invalid-structure",
-            f"this document is {shape}, not a mapping: kubectl cannot decode it into a Kubernetes object",
-            document.locate(()),
-        )
-        if isinstance(data, list) and any(isinstance(item, dict) and _is_object_like(item) for item in data):
-            loaded.holds_objects = True  # objects written as a list: meant as a manifest
-            loaded.problems.append(problem)
-        else:
-            loaded.shapeless.append(problem)
+        _not_a_mapping(loaded, document)
         return
     if not _is_object_like(data):
         # Neither an object nor half of one: Chart.yaml (apiVersion only), kustomization.yaml, values files, and
@@ -353,21 +343,40 @@ def _resources_of(loaded: LoadedFile, document: Document) -> Iterable[Resource]:
     kind = data.get("kind")
     items = data.get("items")
     if isinstance(kind, str) and kind.endswith("List") and isinstance(items, list):
-        for position, item in enumerate(items):
-            item_path = ("items", position)
-            if isinstance(item, dict) and _has_type_info(loaded, document, item, item_path):
-                yield Resource(document, item_path, item)
-            elif not isinstance(item, dict):
-                loaded.problems.append(
-                    StructureProblem(
-                        "invalid-structure",
-                        f"items[{position}] of this {kind} is not a mapping: kubectl cannot decode it",
-                        document.locate(item_path),
-                    )
-                )
-        return
-    if _has_type_info(loaded, document, data, ()):
+        yield from _list_items(loaded, document, kind, items)
+    elif _has_type_info(loaded, document, data, ()):
         yield Resource(document, (), data)
+
+
+def _not_a_mapping(loaded: LoadedFile, document: Document) -> None:
+    data = document.data
+    shape = "a sequence" if isinstance(data, list) else "a scalar"
+    problem = StructureProblem(
+        "invalid-structure",
+        f"this document is {shape}, not a mapping: kubectl cannot decode it into a Kubernetes object",
+        document.locate(()),
+    )
+    if isinstance(data, list) and any(isinstance(item, dict) and _is_object_like(item) for item in data):
+        loaded.holds_objects = True  # objects written as a list: meant as a manifest
+        loaded.problems.append(problem)
+    else:
+        loaded.shapeless.append(problem)
+
+
+def _list_items(loaded: LoadedFile, document: Document, kind: str, items: list[Any]) -> Iterable[Resource]:
+    """The objects of a `kind: ...List` document (`items`)."""
+    for position, item in enumerate(items):
+        item_path = ("items", position)
+        if isinstance(item, dict) and _has_type_info(loaded, document, item, item_path):
+            yield Resource(document, item_path, item)
+        elif not isinstance(item, dict):
+            loaded.problems.append(
+                StructureProblem(
+                    "invalid-structure",
+                    f"items[{position}] of this {kind} is not a mapping: kubectl cannot decode it",
+                    document.locate(item_path),
+                )
+            )
 
 
 def _is_object_like(data: dict[str, Any]) -> bool:
