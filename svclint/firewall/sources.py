@@ -64,23 +64,7 @@ def gcp_rule(
     base: FieldPath = (),
 ) -> FirewallRule:
     """Read a GCP firewall rule whose field names are given by `keys` (Config Connector, gcloud, Terraform)."""
-    permissions: list[Permission] = []
-    action = "allow"
-    for act in ("allow", "deny"):
-        blocks = entry.get(keys[act])
-        if blocks in (None, []):
-            continue
-        if not isinstance(blocks, list):
-            raise ValueError(f"{keys[act]} must be a list")
-        action = act
-        for index, block in enumerate(blocks):
-            if not isinstance(block, dict):
-                raise ValueError(f"{keys[act]}[{index}] must be a mapping")
-            protocol = block.get(keys["protocol"])
-            if protocol is None:
-                raise ValueError(f"{keys[act]}[{index}] has no {keys['protocol']}")
-            ports = parse_ports(block.get("ports"))
-            permissions.append(Permission(protocol_name(protocol), ports, (*base, keys[act], index)))
+    action, permissions = _gcp_permissions(entry, keys, base)
     direction = str(entry.get(keys["direction"]) or "INGRESS").upper()
     ranges = _strings(entry.get(keys["sourceRanges"]))
     tags = _strings(entry.get(keys["sourceTags"]))
@@ -89,7 +73,7 @@ def gcp_rule(
     if not ranges and not tags and not accounts and direction == "INGRESS":
         networks = [ALL_V4]  # GCP: an ingress rule without a source admits 0.0.0.0/0
     priority = entry.get(keys["priority"])
-    return FirewallRule(
+    return FirewallRule(  # fields read one by one, each with GCP's default when absent
         name=str(entry.get(keys["name"]) or resource.name),
         provider="gcp",
         resource=resource,
@@ -184,6 +168,21 @@ def load_export(path: str, raw: bytes) -> tuple[list[Resource], list[FirewallRul
     """Read a firewall export file (shape detected); raises FirewallFileError with the file and the problem."""
     if len(raw) > MAX_EXPORT_BYTES:
         raise FirewallFileError(f"{path}: larger than {MAX_EXPORT_BYTES // (1024 * 1024)} MiB")
+    document = _one_json_document(path, raw)
+    try:
+        found = _read_export(document)
+    except ValueError as err:
+        raise FirewallFileError(f"{path}: {err}") from None
+    if found is not None:
+        return found
+    raise FirewallFileError(
+        f"{path}: not a firewall export svclint knows: expected the JSON of `gcloud compute firewall-rules list "
+        "--format=json` (a list of rules with allowed/denied), `aws ec2 describe-security-groups` (SecurityGroups), "
+        "or `terraform show -json` (format_version, planned_values or values)"
+    )
+
+
+def _one_json_document(path: str, raw: bytes) -> Document:
     loaded = load_bytes(path, raw, LoadOptions(max_file_bytes=MAX_EXPORT_BYTES, forbid_tags=True, objects=False))
     if loaded.problems or len(loaded.documents) != 1:
         detail = loaded.problems[0] if loaded.problems else None
@@ -193,24 +192,45 @@ def load_export(path: str, raw: bytes) -> tuple[list[Resource], list[FirewallRul
         except ValueError as err:
             raise FirewallFileError(f"{path}{where}: not valid JSON: {err}") from None
         raise FirewallFileError(f"{path}{where}: {detail.message if detail else 'expected one JSON document'}")
-    document = loaded.documents[0]
+    return loaded.documents[0]
+
+
+def _read_export(document: Document) -> tuple[list[Resource], list[FirewallRule]] | None:
+    """The export's rules, by its shape; None when the shape is none svclint knows."""
     data = document.data
-    try:
-        if isinstance(data, dict) and "format_version" in data and ("planned_values" in data or "values" in data):
+    if isinstance(data, dict):
+        if "format_version" in data and ("planned_values" in data or "values" in data):
             return _terraform(document)
-        if isinstance(data, dict) and isinstance(data.get("SecurityGroups"), list):
+        if isinstance(data.get("SecurityGroups"), list):
             return _aws(document, data["SecurityGroups"], ("SecurityGroups",))
-        if isinstance(data, list) and data and all(isinstance(e, dict) and "IpPermissions" in e for e in data):
+    elif isinstance(data, list):
+        if data and all(isinstance(e, dict) and "IpPermissions" in e for e in data):
             return _aws(document, data, ())
-        if isinstance(data, list) and all(isinstance(e, dict) and ("allowed" in e or "denied" in e) for e in data):
+        if all(isinstance(e, dict) and ("allowed" in e or "denied" in e) for e in data):
             return _gcloud(document, data)
-    except ValueError as err:
-        raise FirewallFileError(f"{path}: {err}") from None
-    raise FirewallFileError(
-        f"{path}: not a firewall export svclint knows: expected the JSON of `gcloud compute firewall-rules list "
-        "--format=json` (a list of rules with allowed/denied), `aws ec2 describe-security-groups` (SecurityGroups), "
-        "or `terraform show -json` (format_version, planned_values or values)"
-    )
+    return None
+
+
+def _gcp_permissions(entry: dict[str, Any], keys: dict[str, str], base: FieldPath) -> tuple[str, list[Permission]]:
+    """The rule's action (the last of allow and deny that has blocks) and its protocols and ports."""
+    permissions: list[Permission] = []
+    action = "allow"
+    for act in ("allow", "deny"):
+        blocks = entry.get(keys[act])
+        if blocks in (None, []):
+            continue
+        if not isinstance(blocks, list):
+            raise ValueError(f"{keys[act]} must be a list")
+        action = act
+        for index, block in enumerate(blocks):
+            if not isinstance(block, dict):
+                raise ValueError(f"{keys[act]}[{index}] must be a mapping")
+            protocol = block.get(keys["protocol"])
+            if protocol is None:
+                raise ValueError(f"{keys[act]}[{index}] has no {keys['protocol']}")
+            ports = parse_ports(block.get("ports"))
+            permissions.append(Permission(protocol_name(protocol), ports, (*base, keys[act], index)))
+    return action, permissions
 
 
 def _entry_resource(document: Document, prefix: FieldPath, data: dict[str, Any], kind: str, name: str) -> Resource:
@@ -301,34 +321,48 @@ def _tf_rules(resource: Resource, kind: str, values: dict[str, Any]) -> list[Fir
     if kind == "google_compute_firewall":
         return [gcp_rule(resource, values, TERRAFORM_GCP_KEYS)]
     if kind == "aws_security_group":
-        group = str(values.get("id") or values.get("name") or resource.name)
-        aliases = frozenset(str(v) for v in (values.get("id"), values.get("name")) if v)
-        out = []
-        for index, block in enumerate(_list(values.get("ingress"))):
-            if not isinstance(block, dict):
-                continue
-            cidrs = _strings(block.get("cidr_blocks")) + _strings(block.get("ipv6_cidr_blocks"))
-            named = [f"sg:{g}" for g in _strings(block.get("security_groups"))]
-            named += [f"pl:{p}" for p in _strings(block.get("prefix_list_ids"))]
-            rule = aws_rule(
-                resource, group, block.get("protocol"), block.get("from_port"), block.get("to_port"),
-                cidrs, named, ("ingress", index), ("ingress", index, "cidr_blocks"),
-            )  # fmt: skip
-            rule.group_aliases = aliases
-            out.append(rule)
-        return out
+        return _tf_security_group(resource, values)
     if kind == "aws_security_group_rule":
-        if values.get("type") != "ingress":
-            return []
-        cidrs = _strings(values.get("cidr_blocks")) + _strings(values.get("ipv6_cidr_blocks"))
-        named = [f"sg:{values['source_security_group_id']}"] if values.get("source_security_group_id") else []
-        group = str(values.get("security_group_id") or resource.name)
-        return [
-            aws_rule(
-                resource, group, values.get("protocol"), values.get("from_port"), values.get("to_port"),
-                cidrs, named, (), ("cidr_blocks",),
-            )
-        ]  # fmt: skip
+        return _tf_security_group_rule(resource, values)
+    return _tf_ingress_rule(resource, values)
+
+
+def _tf_security_group(resource: Resource, values: dict[str, Any]) -> list[FirewallRule]:
+    """aws_security_group: one rule per inline ingress block."""
+    group = str(values.get("id") or values.get("name") or resource.name)
+    aliases = frozenset(str(v) for v in (values.get("id"), values.get("name")) if v)
+    out = []
+    for index, block in enumerate(_list(values.get("ingress"))):
+        if not isinstance(block, dict):
+            continue
+        cidrs = _strings(block.get("cidr_blocks")) + _strings(block.get("ipv6_cidr_blocks"))
+        named = [f"sg:{g}" for g in _strings(block.get("security_groups"))]
+        named += [f"pl:{p}" for p in _strings(block.get("prefix_list_ids"))]
+        rule = aws_rule(
+            resource, group, block.get("protocol"), block.get("from_port"), block.get("to_port"),
+            cidrs, named, ("ingress", index), ("ingress", index, "cidr_blocks"),
+        )  # fmt: skip
+        rule.group_aliases = aliases
+        out.append(rule)
+    return out
+
+
+def _tf_security_group_rule(resource: Resource, values: dict[str, Any]) -> list[FirewallRule]:
+    if values.get("type") != "ingress":
+        return []
+    cidrs = _strings(values.get("cidr_blocks")) + _strings(values.get("ipv6_cidr_blocks"))
+    named = [f"sg:{values['source_security_group_id']}"] if values.get("source_security_group_id") else []
+    group = str(values.get("security_group_id") or resource.name)
+    return [
+        aws_rule(
+            resource, group, values.get("protocol"), values.get("from_port"), values.get("to_port"),
+            cidrs, named, (), ("cidr_blocks",),
+        )
+    ]  # fmt: skip
+
+
+def _tf_ingress_rule(resource: Resource, values: dict[str, Any]) -> list[FirewallRule]:
+    """aws_vpc_security_group_ingress_rule."""
     cidrs = [c for c in (values.get("cidr_ipv4"), values.get("cidr_ipv6")) if isinstance(c, str)]
     named = [f"sg:{values['referenced_security_group_id']}"] if values.get("referenced_security_group_id") else []
     named += [f"pl:{values['prefix_list_id']}"] if values.get("prefix_list_id") else []
