@@ -5,6 +5,7 @@ classes whose exposure is fixed by the class itself. Any other class is served b
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from svclint.exposure.model import ANYWHERE, INTERNET, UNKNOWN, VPC, Reach
@@ -45,14 +46,9 @@ def ingress(resource: Resource) -> Reach:
     named = spec.get("ingressClassName") if isinstance(spec, dict) else None
     ingress_class = named if isinstance(named, str) else annotations.get(INGRESS_CLASS_ANNOTATION)
     if ALB_SCHEME in annotations or ingress_class == "alb":
-        scheme = annotations.get(ALB_SCHEME, "internal")
-        sources = _ranges(annotations.get(ALB_CIDRS)) or ANYWHERE
-        if scheme == "internet-facing":
-            return Reach(
-                level_of(sources), sources, (f"an ALB with scheme internet-facing admitting {', '.join(sources)}",)
-            )
-        if scheme == "internal":
-            return Reach(VPC, sources, ("an internal ALB (scheme internal, the controller's default)",))
+        alb = _alb(annotations)
+        if alb is not None:
+            return alb
     fixed = FIXED_INGRESS_CLASSES.get(ingress_class) if isinstance(ingress_class, str) else None
     allowed = next((_ranges(annotations[key]) for key in NGINX_ALLOW_LISTS if key in annotations), ())
     if fixed is not None:
@@ -67,6 +63,19 @@ def ingress(resource: Resource) -> Reach:
         sources,
         (f"{what}: who reaches the Ingress depends on its controller's own Service, which this Ingress does not show",),
     )
+
+
+def _alb(annotations: Mapping[str, Any]) -> Reach | None:
+    """An AWS Application Load Balancer's reach, by its scheme; None for a scheme svclint does not know."""
+    scheme = annotations.get(ALB_SCHEME, "internal")
+    sources = _ranges(annotations.get(ALB_CIDRS)) or ANYWHERE
+    if scheme == "internet-facing":
+        return Reach(
+            level_of(sources), sources, (f"an ALB with scheme internet-facing admitting {', '.join(sources)}",)
+        )
+    if scheme == "internal":
+        return Reach(VPC, sources, ("an internal ALB (scheme internal, the controller's default)",))
+    return None
 
 
 def gateway(resource: Resource | None, gateway_name: str) -> Reach:

@@ -239,34 +239,14 @@ def _through_pods(
     inventory: Inventory, path: ServicePortPath, entry: Entry, index: FindingIndex, judged: Reach
 ) -> Reach:
     """Add the workloads and policies to the entry's hops; a reach that policies block everywhere is blocked."""
-    evidence = list(judged.evidence)
     for pod in path.pods:
         entry.workloads.append(_workload(pod))
         entry.hops.append(_pod_hop(pod, index))
-        for policy in pod.policies:
-            verdict = _policy_text(pod)
-            entry.hops.append(
-                Hop(
-                    "policy",
-                    f"NetworkPolicy {policy.resource.namespace}/{policy.resource.name}: {verdict}",
-                    Place.of(policy.resource, ("metadata", "name")),
-                )
-            )
-    spec = path.service.data.get("spec")
-    selector = spec.get("selector") if isinstance(spec, dict) else None
-    if selector and not path.pods:
-        evidence.append(
-            "the workloads behind it are not in view"
-            if inventory.partial_view
-            else "no pod template in view matches the Service's selector"
-        )
-    elif not selector:
-        sets = len(path.endpoint_sets)
-        evidence.append(
-            f"no selector: endpoints from {sets} EndpointSlice/Endpoints object(s) in view"
-            if sets
-            else "no selector: its endpoints are managed outside the manifests"
-        )
+        entry.hops.extend(_policy_hops(pod))
+    evidence = list(judged.evidence)
+    missing = _pods_not_in_view(inventory, path)
+    if missing:
+        evidence.append(missing)
     if path.pods and all(pod.outside is False for pod in path.pods):
         names = sorted({p.resource.name for pod in path.pods for p in pod.policies})
         evidence.append(f"NetworkPolicies {', '.join(names)} admit no client from outside the cluster to these pods")
@@ -274,6 +254,34 @@ def _through_pods(
     if any(pod.outside is None for pod in path.pods) and judged.level != UNKNOWN:
         evidence.append("whether the NetworkPolicies of some pods admit outside clients is not known")
     return Reach(judged.level, judged.sources or ANYWHERE if judged.level != BLOCKED else (), tuple(evidence))
+
+
+def _policy_hops(pod: PodHop) -> list[Hop]:
+    verdict = _policy_text(pod)
+    return [
+        Hop(
+            "policy",
+            f"NetworkPolicy {policy.resource.namespace}/{policy.resource.name}: {verdict}",
+            Place.of(policy.resource, ("metadata", "name")),
+        )
+        for policy in pod.policies
+    ]
+
+
+def _pods_not_in_view(inventory: Inventory, path: ServicePortPath) -> str:
+    """What the path to the pods misses ("" when its pods are in view)."""
+    spec = path.service.data.get("spec")
+    selector = spec.get("selector") if isinstance(spec, dict) else None
+    if selector and not path.pods:
+        if inventory.partial_view:
+            return "the workloads behind it are not in view"
+        return "no pod template in view matches the Service's selector"
+    if not selector:
+        sets = len(path.endpoint_sets)
+        if sets:
+            return f"no selector: endpoints from {sets} EndpointSlice/Endpoints object(s) in view"
+        return "no selector: its endpoints are managed outside the manifests"
+    return ""
 
 
 def _workload(pod: PodHop) -> Workload:

@@ -84,32 +84,37 @@ def _internal_by(table: AnnotationTable, service: Resource) -> str:
 def _source_ranges(service: Resource, table: AnnotationTable) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The client ranges the load balancer admits (spec.loadBalancerSourceRanges wins over the annotation, as in
     the API server's GetLoadBalancerSourceRanges), narrowed by a provider's allow-list annotation."""
-    spec = service.data.get("spec")
-    spec = spec if isinstance(spec, dict) else {}
     annotations = annotations_of(service.data)
-    written = spec.get("loadBalancerSourceRanges")
-    ranges: list[str] = []
-    said: list[str] = []
-    if isinstance(written, list) and written:
-        ranges = [str(n) for n in (parse_network(item) for item in written) if n is not None]
-        said.append("spec.loadBalancerSourceRanges")
-    elif isinstance(annotations.get(SOURCE_RANGES_ANNOTATION), str):
-        items = annotations[SOURCE_RANGES_ANNOTATION].split(",")
-        ranges = [str(n) for n in (parse_network(item) for item in items) if n is not None]
-        said.append(SOURCE_RANGES_ANNOTATION)
+    ranges, said = _ranges_of_the_service(service, annotations)
     # A provider allow list narrows further; its ranges stand for the sources when the Service names none.
     named_by_service = bool(said)
     for restriction in table.restrictions:
         value = annotations.get(restriction.annotation)
         if restriction.restricts(value):
             items = [_strip(item.strip(), restriction.prefixes) for item in str(value).split(",")]
-            allowed = [str(n) for n in (parse_network(item) for item in items) if n is not None]
             tags = [item for item in items if parse_network(item) is None and item]
             if not named_by_service:
-                ranges.extend(allowed)
+                ranges.extend(_networks(items))
             said.append(restriction.annotation + (f" (service tags {', '.join(tags)})" if tags else ""))
     evidence = (f"source ranges from {', '.join(said)}",) if said else ()
     return (tuple(ranges) if ranges else ANYWHERE), evidence
+
+
+def _ranges_of_the_service(service: Resource, annotations: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """spec.loadBalancerSourceRanges, else the source-ranges annotation: the ranges, and where they were read."""
+    spec = service.data.get("spec")
+    written = spec.get("loadBalancerSourceRanges") if isinstance(spec, dict) else None
+    if isinstance(written, list) and written:
+        return _networks(written), ["spec.loadBalancerSourceRanges"]
+    annotated = annotations.get(SOURCE_RANGES_ANNOTATION)
+    if isinstance(annotated, str):
+        return _networks(annotated.split(",")), [SOURCE_RANGES_ANNOTATION]
+    return [], []
+
+
+def _networks(items: Iterable[Any]) -> list[str]:
+    """The items that are networks, as networks; the others left out."""
+    return [str(n) for n in (parse_network(item) for item in items) if n is not None]
 
 
 def _strip(item: str, prefixes: Iterable[str]) -> str:
