@@ -226,27 +226,10 @@ class FirewallModel:
             for r in self.rules
             if r.provider == provider and self.applicable(r) is None and _matches(r, protocol, port)
         ]
-        allowed = AddressSet()
-        winner_deny: FirewallRule | None = None
-        admitting: FirewallRule | None = None
         if provider == "aws":
-            for rule in matching:  # allow-only, union
-                part = universe.intersection(rule.sources)
-                if part:
-                    allowed = allowed.union(part)
-                    admitting = admitting or rule
+            allowed, admitting, winner_deny = _security_groups_admit(matching, universe)
         else:
-            remaining = universe
-            for rule in sorted(matching, key=lambda r: (r.priority, r.action != "deny")):
-                part = remaining.intersection(rule.sources)
-                if not part:
-                    continue
-                remaining = remaining.difference(part)
-                if rule.action == "deny":
-                    winner_deny = winner_deny or rule
-                else:
-                    allowed = allowed.union(part)
-                    admitting = admitting or rule
+            allowed, admitting, winner_deny = _gcp_rules_admit(matching, universe)
         ok = bool(allowed) if clients is None else not clients.difference(allowed)
         if ok:
             return Verdict(True, admitting, None, allowed)
@@ -313,6 +296,43 @@ class FirewallModel:
             distance = min(_distance(p, port) for p in same_protocol)
             return (3, distance, f"{rule.describe()} opens other {protocol} ports")
         return (4, 0, f"{rule.describe()} opens other protocols and ports")
+
+
+# What a provider's matching rules admit of the universe of clients: the addresses, the first rule that admits
+# some, and the rule that denies first (None when none does).
+Admitted = tuple[AddressSet, FirewallRule | None, FirewallRule | None]
+
+
+def _security_groups_admit(matching: list[FirewallRule], universe: AddressSet) -> Admitted:
+    """AWS security groups allow only, and their rules add up."""
+    allowed = AddressSet()
+    admitting: FirewallRule | None = None
+    for rule in matching:
+        part = universe.intersection(rule.sources)
+        if part:
+            allowed = allowed.union(part)
+            admitting = admitting or rule
+    return allowed, admitting, None
+
+
+def _gcp_rules_admit(matching: list[FirewallRule], universe: AddressSet) -> Admitted:
+    """GCP firewall rules by priority (deny first at equal priority): each client is decided by the first rule
+    that covers it."""
+    allowed = AddressSet()
+    admitting: FirewallRule | None = None
+    winner_deny: FirewallRule | None = None
+    remaining = universe
+    for rule in sorted(matching, key=lambda r: (r.priority, r.action != "deny")):
+        part = remaining.intersection(rule.sources)
+        if not part:
+            continue
+        remaining = remaining.difference(part)
+        if rule.action == "deny":
+            winner_deny = winner_deny or rule
+        else:
+            allowed = allowed.union(part)
+            admitting = admitting or rule
+    return allowed, admitting, winner_deny
 
 
 def _matches(rule: FirewallRule, protocol: str, port: int) -> bool:
