@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from svclint.core.model import Finding
 from svclint.core.examples import LINE_MARKER, ExampleText, Expected, read_expectations
+from svclint.core.model import Finding
 from svclint.engine.ruleset import Rule
 from svclint.fix.apply import fix_bytes
 

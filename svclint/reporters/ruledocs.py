@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from svclint.core.project import rule_doc_url
 from svclint.core.examples import LINE_MARKER, read_expectations
+from svclint.core.project import rule_doc_url
 from svclint.core.rules import DescribedRule
 
 
