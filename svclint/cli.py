@@ -341,7 +341,7 @@ def _report(result: RunResult, resolved: Resolved, cli_options: CommandLine) -> 
 
 def _write_reports(report: Report, outputs: Sequence[Output], cli_options: CommandLine) -> None:
     """Each planned report, in its format, to its file or standard output; a digest when none went there."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from svclint.reporters import part_renderer
     from svclint.reporters.outputs import is_terminal, use_color
@@ -414,7 +414,7 @@ DIGEST_LIMIT = 20
 
 def _write_digest(report: Report, files: list[str], color_mode: str) -> None:
     """The summary, and on failure the first failing findings, on stderr: a CI job never goes red silently."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     from svclint.reporters.outputs import use_color
     from svclint.reporters.text import finding_line, summary

@@ -8,11 +8,12 @@ a base report when asked, and renders it. The CLI writes it and turns the outcom
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from svclint.core.errors import SvclintError
 
@@ -35,8 +36,7 @@ class ExposureError(SvclintError):
     """Options, configuration or a base report that cannot be used (exit 2)."""
 
 
-@dataclass
-class Produced:
+class Produced(Struct):
     """The rendered report, the entries a --fail-on-new gate stops at, and warnings for stderr."""
 
     data: bytes

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from msgspec import Struct
 
 from svclint.core.errors import EXIT_CLEAN, EXIT_FINDINGS, SvclintError
 
@@ -23,8 +23,7 @@ if TYPE_CHECKING:  # the rule machinery loads only when a command runs: `svclint
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-@dataclass(frozen=True)
-class RuleStatus:
+class RuleStatus(Struct, frozen=True):
     """A rule and what the configuration makes of it."""
 
     rule: Rule

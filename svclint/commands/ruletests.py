@@ -8,9 +8,10 @@ from __future__ import annotations
 import base64
 import tempfile
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.examples import LINE_MARKER, ExampleText, Expected, read_expectations
 from svclint.core.model import Finding
@@ -20,8 +21,7 @@ from svclint.fix.apply import fix_bytes
 KINDS = ("invalid", "valid")
 
 
-@dataclass(frozen=True)
-class ExampleRun:
+class ExampleRun(Struct, frozen=True):
     """One example of a rule, linted as the only file of a repository."""
 
     rule: Rule

@@ -16,7 +16,8 @@ end of a line, expects a finding of the rule on that line and says nothing about
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 LINE_MARKER = "# <-"
 CARET = "^"
@@ -25,8 +26,7 @@ CARET = "^"
 _CARET_LINE = re.compile(r"(?:[ ]*#[ ]*)?\^ (?P<message>\S.*)")
 
 
-@dataclass(frozen=True, order=True)
-class Expected:
+class Expected(Struct, frozen=True, order=True):
     """A finding an example expects: its line in the linted file, and its column and message when given."""
 
     line: int
@@ -43,8 +43,7 @@ class Expected:
         return f"{self.line}:{self.column}: {self.message}"
 
 
-@dataclass(frozen=True)
-class ExampleText:
+class ExampleText(Struct, frozen=True):
     """An example's manifest without its expectation lines, and what those lines expect."""
 
     text: str

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field, replace
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 # A path inside a parsed document: mapping keys (str) and sequence indexes (int).
 FieldPath = tuple[str | int, ...]
@@ -29,8 +31,7 @@ class Severity(enum.IntEnum):
             raise ValueError(f"unknown severity {text!r} (expected error, warning or note)") from None
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
+class Span(Struct, frozen=True, order=True):
     """A region of a file. Lines and columns are 1-based; the end column is exclusive (SARIF)."""
 
     start_line: int
@@ -43,8 +44,7 @@ class Span:
         return cls(line, col, line, col + 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Location:
+class Location(Struct, frozen=True):
     """A place in a file the user wrote, with an optional message (for related locations)."""
 
     path: str
@@ -52,8 +52,7 @@ class Location:
     message: str | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class ResourceRef:
+class ResourceRef(Struct, frozen=True):
     """The Kubernetes object a finding belongs to."""
 
     kind: str
@@ -65,8 +64,7 @@ class ResourceRef:
         return f"{self.kind} {self.namespace}/{self.name}"
 
 
-@dataclass(frozen=True, slots=True)
-class Suppression:
+class Suppression(Struct, frozen=True):
     """Why a finding is suppressed: kind is 'inSource' (comment or annotation) or 'external' (baseline)."""
 
     kind: str
@@ -74,8 +72,7 @@ class Suppression:
     origin: str
 
 
-@dataclass(frozen=True, slots=True)
-class FieldEdit:
+class FieldEdit(Struct, frozen=True):
     """One change to a document's data, which svclint.fix turns into an edit of the bytes at the field's span.
 
     `path` starts at the document's root. `replace` writes `new` in place of the scalar `old`; `remove` takes the
@@ -89,8 +86,7 @@ class FieldEdit:
     key: str = ""
 
 
-@dataclass(frozen=True, slots=True)
-class Fix:
+class Fix(Struct, frozen=True):
     """A change a rule proposes for its finding. A safe fix keeps what the object means to the cluster (or makes
     the API server accept what it would refuse, the only way it can be read); an unsafe one may change it."""
 
@@ -100,8 +96,7 @@ class Fix:
     edits: tuple[FieldEdit, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(Struct, frozen=True):
     rule_id: str
     rule_name: str
     severity: Severity
@@ -112,8 +107,31 @@ class Finding:
     related: tuple[Location, ...] = ()
     suppression: Suppression | None = None
     # Facts that identify the finding without line numbers (see fingerprint.py).
-    identity: tuple[str, ...] = field(default=(), compare=False)
-    fix: Fix | None = field(default=None, compare=False)
+    identity: tuple[str, ...] = ()
+    fix: Fix | None = None
+
+    # Findings are equal (and hash alike) whatever their identity facts and fix say: those describe a finding,
+    # they do not make it another one.
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not Finding:
+            return NotImplemented
+        return self._compared() == other._compared()
+
+    def __hash__(self) -> int:
+        return hash(self._compared())
+
+    def _compared(self) -> tuple[Any, ...]:
+        return (
+            self.rule_id,
+            self.rule_name,
+            self.severity,
+            self.message,
+            self.location,
+            self.resource,
+            self.field_path,
+            self.related,
+            self.suppression,
+        )
 
     def sort_key(self) -> tuple[Any, ...]:
         return (self.location.path, self.location.span, self.rule_id, self.message)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from msgspec import Struct, field
 
 
-@dataclass(slots=True)
-class FileStats:
+class FileStats(Struct):
     """What one file held."""
 
     documents: int = 0  # non-empty YAML documents
@@ -17,8 +16,7 @@ class FileStats:
     not_kubernetes_file: bool = False  # no document of the file is a Kubernetes object: not a manifest
 
 
-@dataclass
-class RunStats:
+class RunStats(Struct):
     """What the reported files held: the counts of the summary line."""
 
     files: int = 0
@@ -41,8 +39,7 @@ class RunStats:
         self.skipped_files += int(stats.skipped_file)
 
 
-@dataclass
-class SuppressionStats:
+class SuppressionStats(Struct):
     suppressed: int = 0
     without_reason: int = 0
     baseline: int = 0

@@ -5,8 +5,9 @@ engine (the import contract in .importlinter holds it to that)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypedDict, TypeVar, cast
+
+from msgspec import Struct, field
 
 from svclint.core.model import FieldPath
 from svclint.engine.conditions import Condition, compile_conditions, is_empty, same_value
@@ -54,16 +55,14 @@ OptionsT = TypeVar("OptionsT", bound=Mapping[str, Any])
 PreparedT = TypeVar("PreparedT")
 
 
-@dataclass(frozen=True, slots=True)
-class Target:
+class Target(Struct, frozen=True):
     """One value a rule looks at: its path inside the resource and the value (or MISSING)."""
 
     path: FieldPath
     value: Any
 
 
-@dataclass(frozen=True, slots=True)
-class Violation:
+class Violation(Struct, frozen=True):
     path: FieldPath | None = None  # where to report, inside the resource; None: the target itself
     variables: Mapping[str, Any] = field(default_factory=dict)
     related: tuple[Related, ...] = ()
@@ -71,8 +70,7 @@ class Violation:
     at_key: bool = False  # point at the key of `path` (a bad map key), not at its value
 
 
-@dataclass(slots=True)
-class CheckContext:
+class CheckContext(Struct):
     resource: Resource
     inventory: Inventory
     params: Mapping[str, Any]

@@ -8,8 +8,9 @@ combine conditions.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.engine.regexes import compile_safe
 from svclint.engine.selectors import Selector, compile_selector
@@ -17,8 +18,7 @@ from svclint.engine.selectors import Selector, compile_selector
 Test = Callable[[Any], bool]
 
 
-@dataclass(frozen=True, slots=True)
-class Condition:
+class Condition(Struct, frozen=True):
     selector: Selector | None
     default: Any
     has_default: bool

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath, Finding, Location, Severity, Span, format_field_path
 from svclint.engine.api import MISSING, CheckContext, Target, Violation
@@ -25,8 +26,7 @@ class RuleRuntimeError(Exception):
     """A rule failed on a resource (a jsonpath-ng filter comparing with null, say): reported, never a crash."""
 
 
-@dataclass(frozen=True)
-class ActiveRule:
+class ActiveRule(Struct, frozen=True, dict=True):
     """A rule as this run uses it: its severity after configuration, its options with the params filled in."""
 
     rule: Rule

@@ -19,8 +19,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldEdit, FieldPath, Fix, format_field_path
 from svclint.engine.templates import MissingVariable, render, substitute_options
@@ -38,8 +39,7 @@ class FixDeclarationError(ValueError):
     """A `fix:` that cannot work (an unknown function, options its schema refuses)."""
 
 
-@dataclass(frozen=True)
-class FixSpec:
+class FixSpec(Struct, frozen=True):
     """A rule's `fix:`, compiled once when the rule loads."""
 
     safe: bool

@@ -4,8 +4,9 @@ firewall settings, and the shipped data tables (`{{params.tables...}}`)."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.engine.tables import builtin_tables
 from svclint.k8s.versions import NEWEST, KubeVersion, version_text
@@ -35,8 +36,7 @@ def static_band_end(low: int, high: int) -> int:
     return min(high, low + band - 1)
 
 
-@dataclass(frozen=True, slots=True)
-class Params:
+class Params(Struct, frozen=True):
     node_port_min: int = DEFAULT_NODE_PORT_RANGE[0]
     node_port_max: int = DEFAULT_NODE_PORT_RANGE[1]
     kube_version: KubeVersion = NEWEST

@@ -10,10 +10,11 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from svclint import __version__
 from svclint.core.bounded_read import FileReadError, read_regular_file
@@ -49,8 +50,7 @@ class RuleError(SvclintError):
         return self.problems
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     id: str
     name: str
     title: str

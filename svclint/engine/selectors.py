@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 
@@ -40,8 +41,7 @@ class SelectorError(ValueError):
     """The selector is not valid JSONPath, or too costly (the message says why)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Selector:
+class Selector(Struct, frozen=True):
     text: str
     steps: tuple[Any, ...] | None  # None: evaluated by jsonpath-ng
     _compiled: Any = None

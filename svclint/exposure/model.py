@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from svclint.core.model import FieldPath, Finding
 from svclint.input.document import Resource
@@ -23,8 +24,7 @@ def as_port(value: Any) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
 
 
-@dataclass(frozen=True, slots=True)
-class Place:
+class Place(Struct, frozen=True):
     """A position in a file the user wrote (1-based line and column)."""
 
     path: str
@@ -43,8 +43,7 @@ class Place:
         return f"{self.path}:{self.line}:{self.column}"
 
 
-@dataclass(frozen=True, slots=True)
-class Reach:
+class Reach(Struct, frozen=True):
     """Who can reach an entry, the source ranges its own filter admits, and why."""
 
     level: str
@@ -52,8 +51,7 @@ class Reach:
     evidence: tuple[str, ...]
 
 
-@dataclass(slots=True)
-class Hop:
+class Hop(Struct):
     """One step of the path: the entry, a listener, route or Ingress rule, the Service port, the target port, a
     workload, a NetworkPolicy, a firewall rule."""
 
@@ -63,8 +61,7 @@ class Hop:
     findings: list[Finding] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True)
-class Workload:
+class Workload(Struct, frozen=True):
     kind: str
     namespace: str
     name: str
@@ -76,8 +73,7 @@ class Workload:
         return f"{self.kind} {self.namespace}/{self.name} ({count})"
 
 
-@dataclass(slots=True)
-class Entry:
+class Entry(Struct):
     """One way in from outside the cluster, followed to the pods."""
 
     via: str
@@ -111,8 +107,7 @@ class Entry:
         return f"{where}:{port}/{self.protocol}"
 
 
-@dataclass(slots=True)
-class ExposureReport:
+class ExposureReport(Struct):
     entries: list[Entry]
     diff_base: str | None = None
     gone: list[Entry] = field(default_factory=list)

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from dataclasses import dataclass
 from functools import cache
 from itertools import groupby
 from typing import Any
 from urllib.parse import quote
 
 from jinja2 import Environment, PackageLoader, select_autoescape
+from msgspec import Struct
 
 from svclint import __version__
 from svclint.exposure.model import REACH_ORDER, VIAS, Entry, ExposureReport
@@ -27,8 +27,7 @@ BOX_W, BOX_H, GAP = 190, 34, 34
 MAX_PICTURED_WORKLOADS = 6
 
 
-@dataclass(frozen=True, slots=True)
-class Box:
+class Box(Struct, frozen=True):
     x: int
     y: int
     label: str

@@ -12,9 +12,10 @@ import json
 import os
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from svclint import __version__
 from svclint.core.bounded_read import FileReadError, read_regular_file
@@ -35,8 +36,7 @@ class BaselineError(SvclintError):
 MAX_BASELINE_BYTES = 256 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Written:
+class Written(Struct, frozen=True):
     """What a refresh did: how many findings the file now holds, and the earlier entries no longer found."""
 
     count: int

@@ -13,7 +13,8 @@ that they mean the same in both runs.
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from svclint.core.model import Finding, Location
 

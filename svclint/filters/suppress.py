@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Protocol
+
+from msgspec import Struct
 
 from svclint.core.model import Finding, Location, ResourceRef, Span, Suppression
 from svclint.core.stats import SuppressionStats
@@ -27,8 +28,7 @@ ANNOTATION = "svclint.io/ignore"
 _COMMENT = re.compile(r"^svclint:\s*(?P<scope>ignore-file|ignore)\b(?:\s*\[(?P<rules>[^\]]*)\])?\s*(?P<reason>.*)$")
 
 
-@dataclass
-class Directive:
+class Directive(Struct):
     rules: frozenset[str] | None  # rule ids; None: every rule
     reason: str
     location: Location

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import ipaddress
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from svclint.firewall.settings import ALL, FirewallSettings, Network
 
@@ -28,8 +29,7 @@ ALL_V4 = ipaddress.IPv4Network("0.0.0.0/0")
 ALL_V6 = ipaddress.IPv6Network("::/0")
 
 
-@dataclass(frozen=True)
-class AddressSet:
+class AddressSet(Struct, frozen=True):
     """A set of source addresses: IP networks and named sources (tags, service accounts, group references)."""
 
     networks: tuple[Network, ...] = ()
@@ -87,8 +87,7 @@ class AddressSet:
 EVERYWHERE = AddressSet.of([ALL_V4, ALL_V6])
 
 
-@dataclass(frozen=True)
-class PortRange:
+class PortRange(Struct, frozen=True):
     low: int
     high: int
 
@@ -99,8 +98,7 @@ class PortRange:
         return str(self.low) if self.low == self.high else f"{self.low}-{self.high}"
 
 
-@dataclass(frozen=True)
-class Permission:
+class Permission(Struct, frozen=True):
     """One protocol and its ports (None: every port). Protocols are lowercase names or `all`."""
 
     protocol: str
@@ -132,8 +130,7 @@ class Permission:
         return f"{self.protocol}:" + ",".join(str(r) for r in self.ports)
 
 
-@dataclass
-class FirewallRule:
+class FirewallRule(Struct):
     name: str
     provider: str  # "gcp" or "aws"
     resource: Resource  # the object or export entry it was read from
@@ -158,8 +155,7 @@ class FirewallRule:
         return f"GCP rule {self.name} ({self.action} {permissions})"
 
 
-@dataclass(frozen=True)
-class Verdict:
+class Verdict(Struct, frozen=True):
     allowed: bool
     deciding: FirewallRule | None  # the deny that wins, or an allow that admits
     near_miss: tuple[FirewallRule, str] | None  # the closest rule that does not admit, and why

@@ -4,15 +4,15 @@ without loading the firewall model, which only runs when firewall checks are on.
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 ALL = "all"  # the protocol of a rule that allows every protocol
 
 
-@dataclass(frozen=True)
-class FirewallSettings:
+class FirewallSettings(Struct, frozen=True):
     network: str | None = None
     node_tags: frozenset[str] = frozenset()
     node_accounts: frozenset[str] = frozenset()

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
 from functools import partial
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.errors import SvclintError
 from svclint.core.model import FieldPath
@@ -42,8 +43,7 @@ class FirewallFileError(SvclintError):
     """A --firewall-rules file that cannot be read or understood (exit 2); says where and what."""
 
 
-@dataclass(frozen=True)
-class RuleProblem:
+class RuleProblem(Struct, frozen=True):
     resource: Resource
     path: FieldPath
     message: str

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from svclint.core.model import FieldEdit, Finding, Fix
 from svclint.fix.textedit import Located, TextEdit, text_edit
@@ -23,8 +24,7 @@ from svclint.input.parsing.loader import LoadedFile, LoadOptions, load_text
 _OPTIONS = LoadOptions(max_file_bytes=1 << 62)
 
 
-@dataclass
-class FixedFile:
+class FixedFile(Struct):
     """A file's bytes before and after its fixes, and which findings were fixed and which could not be."""
 
     path: str
@@ -38,8 +38,7 @@ class FixedFile:
         return self.fixed != self.original
 
 
-@dataclass(frozen=True)
-class _Planned:
+class _Planned(Struct, frozen=True):
     finding: Finding
     edits: tuple[TextEdit, ...]
 

@@ -7,8 +7,9 @@ rules for NodePort Services run), so passes repeat, up to a limit, while they st
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Generic, TypeVar
+
+from msgspec import Struct, field
 
 from svclint.core.model import Finding
 from svclint.fix.files import FixWriteError, fix_files, write_fixed
@@ -17,8 +18,7 @@ MAX_PASSES = 10
 R = TypeVar("R")
 
 
-@dataclass
-class FixOutcome(Generic[R]):
+class FixOutcome(Struct, Generic[R]):
     result: R  # the run after the last pass: what is left
     fixed: int = 0
     files: set[str] = field(default_factory=set)

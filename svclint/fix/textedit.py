@@ -8,7 +8,8 @@ sibling), a key added before the first key of a mapping. Anything else gets no e
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from svclint.core.model import FieldEdit, FieldPath
 from svclint.fix.scalars import render_scalar
@@ -17,8 +18,7 @@ from svclint.input.parsing.lines import LineIndex
 from svclint.input.spans import SCALAR
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class TextEdit:
+class TextEdit(Struct, frozen=True, order=True):
     """Characters [start, end) of the text become `replacement` (an insertion when start == end)."""
 
     start: int

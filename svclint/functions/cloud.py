@@ -8,8 +8,9 @@ this module only reads them the way the controllers do.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any, TypedDict
+
+from msgspec import Struct
 
 from svclint.engine.api import CheckContext, CheckFunction, Condition, Target, Violation, compile_conditions, register
 from svclint.k8s.validation import parse_network
@@ -74,8 +75,7 @@ ANNOTATION_TABLE_SCHEMA: dict[str, Any] = {
 }
 
 
-@dataclass(frozen=True)
-class AnnotationEntry:
+class AnnotationEntry(Struct, frozen=True):
     """One row of the table: how one provider's controller reads one annotation."""
 
     provider: str
@@ -110,8 +110,7 @@ class AnnotationEntry:
         return ", ".join(f'"{value}"' for value in (*self.internal, *self.public) if value)
 
 
-@dataclass(frozen=True)
-class Restriction:
+class Restriction(Struct, frozen=True):
     """A provider annotation that admits only listed clients, as loadBalancerSourceRanges does."""
 
     annotation: str
@@ -130,15 +129,13 @@ class Restriction:
         return True
 
 
-@dataclass(frozen=True)
-class ProviderDefault:
+class ProviderDefault(Struct, frozen=True):
     provider: str
     when: tuple[Condition, ...]
     exposure: str
 
 
-@dataclass(frozen=True)
-class AnnotationTable:
+class AnnotationTable(Struct, frozen=True):
     entries: tuple[AnnotationEntry, ...]
     defaults: tuple[ProviderDefault, ...]
     restrictions: tuple[Restriction, ...] = ()
@@ -200,8 +197,7 @@ def _annotations(data: Any) -> Mapping[str, Any]:
     return annotations if isinstance(annotations, dict) else {}
 
 
-@dataclass(frozen=True)
-class SensitiveEntry:
+class SensitiveEntry(Struct, frozen=True):
     what: str
     reason: str
     ports: frozenset[int]
@@ -217,8 +213,7 @@ class SensitiveEntry:
         return not any(word in image.lower() for image in images for word in self.images)
 
 
-@dataclass(frozen=True)
-class PortPolicy:
+class PortPolicy(Struct, frozen=True):
     """Which ports of a public load balancer deserve a warning: those listed as sensitive (by port, target port,
     name or appProtocol), and any port that is not a web port."""
 

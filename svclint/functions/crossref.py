@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any, TypedDict
+
+from msgspec import Struct
 
 from svclint.core.model import format_field_path
 from svclint.engine.api import CheckContext, CheckFunction, NoOptions, Related, Target, Violation, register
@@ -187,8 +188,7 @@ _INGRESS_BACKEND = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class BackendInView:
+class BackendInView(Struct, frozen=True):
     """An Ingress backend, where its parts are, and the Service of the run it names (None when there is none)."""
 
     target: Target

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any, ClassVar, Literal, TypedDict, TypeVar
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.core.similarity import edit_distance, near
@@ -28,8 +29,7 @@ SELECTOR_PATH: FieldPath = ("spec", "selector")
 HINT_LIMIT = 256
 
 
-@dataclass(frozen=True, slots=True)
-class Diagnosis:
+class Diagnosis(Struct, frozen=True):
     reason: str
     related: tuple[Related, ...]
     hinted: bool = True  # names a likely cause (a slip, another namespace), not only that nothing matches
@@ -114,8 +114,7 @@ def selected_pods_violations(
         yield from _too_few_pods(view, expect)
 
 
-@dataclass(frozen=True, slots=True)
-class SelectorView:
+class SelectorView(Struct, frozen=True):
     """A Service's selector and what the run shows of the pod templates it might select."""
 
     inventory: Inventory

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, TypedDict
+
+from msgspec import Struct
 
 from svclint.engine.api import (
     MISSING,
@@ -165,8 +166,7 @@ class FormatOptions(_FormatName, total=False):
     skipMatching: str
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedFormat:
+class PreparedFormat(Struct, frozen=True):
     check: Callable[[str], list[str]]  # the format's errors for a value (none: valid)
     skip: LinearPattern | None
     split: str | None
@@ -239,8 +239,7 @@ class PatternOptions(TypedDict, total=False):
     notMatch: str
 
 
-@dataclass(frozen=True, slots=True)
-class PreparedPattern:
+class PreparedPattern(Struct, frozen=True):
     pattern: LinearPattern
     must_match: bool  # `match` (True) or `notMatch` (False)
     text: str

@@ -8,8 +8,9 @@ run parameter (`params.kubeVersion`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from typing import Any, TypedDict
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath, format_field_path
 from svclint.engine.api import CheckContext, CheckFunction, Target, Violation, register
@@ -63,8 +64,7 @@ def target_version(context: CheckContext) -> KubeVersion:
     return int(version["major"]), int(version["minor"])
 
 
-@dataclass(frozen=True)
-class Gated:
+class Gated(Struct, frozen=True):
     """A field, or some values of a field, that a version knows from `introduced` and accepts by default from
     `since` (in between, only where the feature gate is turned on)."""
 
@@ -174,8 +174,7 @@ class AvailableInKubeVersion(CheckFunction[VersionTableOptions, tuple[tuple[Gate
                     yield Violation(path=path, variables={"reason": reason, "kubeVersion": text})
 
 
-@dataclass(frozen=True)
-class Removal:
+class Removal(Struct, frozen=True):
     api_version: str
     kinds: frozenset[str]
     removed: KubeVersion

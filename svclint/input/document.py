@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any, Protocol
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath, ResourceRef, Span
 from svclint.input.spans import MAPPING, SCALAR, SpanEntry
@@ -117,8 +118,7 @@ class Document:
         return get_in(self.data, path)
 
 
-@dataclass(slots=True)
-class Resource:
+class Resource(Struct):
     """A Kubernetes object: a whole document, or one item of a `kind: List`."""
 
     document: Document
@@ -130,11 +130,12 @@ class Resource:
     synthetic_kind: str | None = None
     synthetic_name: str | None = None
 
-    # Identity, read once: rules and the inventory ask for it many times.
-    kind: str = field(init=False)
-    api_version: str = field(init=False)
-    name: str = field(init=False)
-    namespace: str = field(init=False)
+    # Identity, read once: rules and the inventory ask for it many times. Always computed from the data (and the
+    # synthetic kind and name) after construction; a value given here is replaced.
+    kind: str = ""
+    api_version: str = ""
+    name: str = ""
+    namespace: str = ""
 
     def __post_init__(self) -> None:
         data = self.data

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from svclint.core.model import FieldPath, Finding, format_field_path
 from svclint.input.document import Resource
@@ -26,8 +27,7 @@ _RUN_TIME_KEYS = frozenset({"command", "args", "env", "lifecycle", "data", "stri
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}]*))?\}|\$([A-Z_][A-Z0-9_]*)\b")
 
 
-@dataclass(slots=True)
-class Placeholders:
+class Placeholders(Struct):
     """What the placeholders of one resource left unknown, and the first one met (for the note)."""
 
     unknown: list[str] = field(default_factory=list)  # dotted field paths whose values cannot be known

@@ -12,8 +12,9 @@ import os
 import stat
 import zlib
 from collections import deque
-from dataclasses import replace
 from pathlib import Path
+
+from msgspec.structs import replace
 
 from svclint.core.model import FieldPath
 from svclint.input.parsing.loader import LoadOptions, load_bytes

@@ -10,8 +10,9 @@ import os
 import stat
 import sys
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from svclint.core.bounded_read import TooLargeError, read_at_most
 from svclint.core.errors import SvclintError
@@ -28,8 +29,7 @@ class SourceError(SvclintError):
     """A path given on the command line that does not exist or cannot be read (exit 2)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
+class Source(Struct, frozen=True):
     display: str  # the path as findings show it
     real: Path | None  # None for stdin
     explicit: bool  # named on the command line (read even if not *.yaml, FIFOs included)

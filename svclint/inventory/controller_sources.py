@@ -12,8 +12,9 @@ known about where the traffic comes from.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.input.document import Resource
 from svclint.inventory.controllers import (
@@ -26,8 +27,7 @@ from svclint.inventory.index import Inventory, PodTemplate
 from svclint.inventory.neighbourhood import same_project
 
 
-@dataclass(frozen=True, slots=True)
-class TrafficSource:
+class TrafficSource(Struct, frozen=True):
     """Pods that send an entry point's traffic on to the backend pods."""
 
     namespace: str

@@ -11,9 +11,10 @@ which evidence is missing.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.similarity import edit_distance, near
 from svclint.input.document import DEFAULT_NAMESPACE, Resource
@@ -25,8 +26,7 @@ from svclint.inventory.related import Related
 CONTROLLER_SUFFIXES = (OPERATOR_SUFFIX, "-controller")
 
 
-@dataclass(frozen=True, slots=True)
-class Indirect:
+class Indirect(Struct, frozen=True):
     """Evidence that the missing pods exist after all, with what is not in view."""
 
     reason: str

@@ -10,8 +10,9 @@ import os
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
@@ -64,8 +65,7 @@ _BUILTIN_GROUPS = frozenset(
 )
 
 
-@dataclass(frozen=True, slots=True)
-class ContainerPort:
+class ContainerPort(Struct, frozen=True):
     container: str
     name: str | None
     number: int | None
@@ -76,8 +76,7 @@ class ContainerPort:
     on_node: int | None = None
 
 
-@dataclass(slots=True)
-class PodTemplate:
+class PodTemplate(Struct):
     resource: Resource
     template_path: FieldPath
     labels: dict[str, Any]
@@ -155,8 +154,7 @@ def _strings(values: Any) -> list[str]:
     return [str(v) for v in values if isinstance(v, (str, int)) and not isinstance(v, bool)]
 
 
-@dataclass(slots=True)
-class Inventory:
+class Inventory(Struct):
     templates: dict[str, list[PodTemplate]] = field(default_factory=lambda: defaultdict(list))
     # Every definition of each Service: alternative overlays or samples may define the same one twice.
     services: dict[str, dict[str, list[Resource]]] = field(default_factory=lambda: defaultdict(dict))
@@ -179,25 +177,25 @@ class Inventory:
     firewall: FirewallModel | None = None  # the run's firewall rules, when firewall checks are on
     paths: PathIndex = field(default_factory=PathIndex)  # Gateways, routes, grants, policies, endpoints
     # Pod templates by namespace and (label, value), and answers already given: many rules ask the same thing.
-    _by_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
+    _by_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict)
     # The same across namespaces, and by the workloads' own metadata.labels; the label keys each namespace's
     # pod templates use; templates by file and by folder: the diagnosis of a selector that matches
     # nothing asks these, so that its cost does not grow with the number of workloads.
-    _by_label_anywhere: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict, repr=False)
-    _by_own_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
-    _keys: dict[str, set[str]] = field(default_factory=dict, repr=False)
-    _by_file: dict[str, dict[str, list[PodTemplate]]] = field(default_factory=dict, repr=False)
-    _by_folder: dict[str, dict[str, list[PodTemplate]]] = field(default_factory=dict, repr=False)
-    _by_port_name: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict, repr=False)
-    _by_name: dict[str, dict[str, list[PodTemplate]]] = field(default_factory=dict, repr=False)
+    _by_label_anywhere: dict[tuple[str, str], list[PodTemplate]] = field(default_factory=dict)
+    _by_own_label: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict)
+    _keys: dict[str, set[str]] = field(default_factory=dict)
+    _by_file: dict[str, dict[str, list[PodTemplate]]] = field(default_factory=dict)
+    _by_folder: dict[str, dict[str, list[PodTemplate]]] = field(default_factory=dict)
+    _by_port_name: dict[str, dict[tuple[str, str], list[PodTemplate]]] = field(default_factory=dict)
+    _by_name: dict[str, dict[str, list[PodTemplate]]] = field(default_factory=dict)
     # Operators' objects of every namespace by name and by label.
-    _owners_by_name: dict[str, list[Resource]] = field(default_factory=dict, repr=False)
-    _owners_by_label: dict[tuple[str, str], list[Resource]] = field(default_factory=dict, repr=False)
-    _matches: dict[tuple[Any, ...], list[PodTemplate]] = field(default_factory=dict, repr=False)
+    _owners_by_name: dict[str, list[Resource]] = field(default_factory=dict)
+    _owners_by_label: dict[tuple[str, str], list[Resource]] = field(default_factory=dict)
+    _matches: dict[tuple[Any, ...], list[PodTemplate]] = field(default_factory=dict)
     # Facts of each namespace by project (svclint.inventory.neighbourhood), built on the first question.
-    _projects: dict[tuple[str, str], ProjectFacts[Any]] = field(default_factory=dict, repr=False)
-    _definitions: dict[tuple[Any, ...], Definitions] = field(default_factory=dict, repr=False)
-    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, repr=False)  # answers functions share
+    _projects: dict[tuple[str, str], ProjectFacts[Any]] = field(default_factory=dict)
+    _definitions: dict[tuple[Any, ...], Definitions] = field(default_factory=dict)
+    memo: dict[tuple[Any, ...], Any] = field(default_factory=dict)  # answers functions share
 
     def index(self) -> None:
         """(Re)build the label index; call once the templates are final."""

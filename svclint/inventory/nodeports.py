@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
@@ -22,8 +23,7 @@ from svclint.inventory.neighbourhood import ProjectFacts
 _Earliest = tuple[tuple[int, "NodePortClaim"], ...]
 
 
-@dataclass(frozen=True, slots=True)
-class NodePortClaim:
+class NodePortClaim(Struct, frozen=True):
     port: int
     resource: Resource
     path: FieldPath

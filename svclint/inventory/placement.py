@@ -4,8 +4,9 @@ certain answer is that two templates can never share a node: their requirements 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.inventory.paths.labels import label_text
 
@@ -14,8 +15,7 @@ Term = tuple[tuple[str, str, frozenset[str]], ...]
 _OPERATORS = frozenset({"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"})
 
 
-@dataclass(frozen=True, slots=True)
-class Placement:
+class Placement(Struct, frozen=True):
     """The nodes a template's pods may run on: any node satisfying one of the terms (scheduler semantics:
     nodeSelector and the terms of the required node affinity both hold; the terms are ORed)."""
 

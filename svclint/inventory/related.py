@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(Struct, frozen=True):
     """Another place that explains a finding: the other Service, the pod template, the firewall rule."""
 
     resource: Resource

@@ -4,8 +4,9 @@ model (`svclint.inventory.paths.gateway`); this module turns their Service backe
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
@@ -15,8 +16,7 @@ from svclint.inventory.paths.gateway import Route, is_route, read_route
 INGRESS_BACKEND_PATHS: tuple[FieldPath, ...] = (("spec", "defaultBackend"), ("spec", "backend"))
 
 
-@dataclass(frozen=True, slots=True)
-class BackendUse:
+class BackendUse(Struct, frozen=True):
     """An Ingress or route that sends traffic to a Service: the Service's identity and where it is named."""
 
     namespace: str

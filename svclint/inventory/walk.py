@@ -7,8 +7,9 @@ A report walks every Service with `service_paths`; checks ask the narrower quest
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
@@ -22,8 +23,7 @@ from svclint.inventory.routing import BackendUse, backend_reference
 DIRECT_TYPES = ("LoadBalancer", "NodePort")
 
 
-@dataclass(frozen=True, slots=True)
-class EntryPoint:
+class EntryPoint(Struct, frozen=True):
     """Where traffic enters on its way to a Service port.
 
     `kind`: LoadBalancer or NodePort (the Service itself, at the port's nodePort or port), ExternalIP (the
@@ -36,8 +36,7 @@ class EntryPoint:
     listeners: tuple[Listener, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class PodHop:
+class PodHop(Struct, frozen=True):
     """The pods of one pod template behind a Service port, and the NetworkPolicies in their way."""
 
     template: PodTemplate
@@ -50,8 +49,7 @@ class PodHop:
     outside: IngressRule | bool | None
 
 
-@dataclass(frozen=True, slots=True)
-class ServicePortPath:
+class ServicePortPath(Struct, frozen=True):
     service: Resource
     index: int  # in spec.ports
     port: int | None

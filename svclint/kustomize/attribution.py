@@ -4,7 +4,8 @@ base's line seen through three overlays) is one finding with each build as a rel
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import replace
+
+from msgspec.structs import replace
 
 from svclint.core.model import Finding, Location
 from svclint.kustomize.build import Build

@@ -9,7 +9,8 @@ per build and objects over all builds; a kustomization reached again while it is
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from svclint.core.model import FieldPath, Span
 from svclint.core.project import is_inside
@@ -28,23 +29,20 @@ MAX_OBJECTS_PER_BUILD = 20_000
 MAX_OBJECTS = 200_000  # copies made over all builds of a run
 
 
-@dataclass(frozen=True, slots=True)
-class BuildProblem:
+class BuildProblem(Struct, frozen=True):
     code: str  # NOT_FOLLOWED or BUILD_ERROR
     path: str
     span: Span
     message: str
 
 
-@dataclass(slots=True)
-class Build:
+class Build(Struct):
     kustomization: Kustomization
     objects: list[BuiltObject]
     complete: bool  # every part of it was in view and built
 
 
-@dataclass(slots=True)
-class _Part:
+class _Part(Struct):
     objects: list[BuiltObject] = field(default_factory=list)
     complete: bool = True
 

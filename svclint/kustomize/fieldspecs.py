@@ -6,15 +6,15 @@ and whether a missing field is made.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.kustomize.objects import BuiltObject
 from svclint.kustomize.provenance import Origin
 
 
-@dataclass(frozen=True, slots=True)
-class FieldSpec:
+class FieldSpec(Struct, frozen=True):
     path: tuple[str, ...]
     kinds: frozenset[str] | None = None  # None: every kind
     group: str | None = None  # None: any API group

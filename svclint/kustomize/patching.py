@@ -4,8 +4,9 @@ the objects of its build."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Document
@@ -19,8 +20,7 @@ from svclint.kustomize.tree import Kustomization, read_text_documents
 _BUILTIN_GROUPS = frozenset({"", "apps", "batch", "autoscaling", "policy", "extensions", "networking.k8s.io"})
 
 
-@dataclass(frozen=True, slots=True)
-class Patch:
+class Patch(Struct, frozen=True):
     """One patch document: its data, where it is written, the entry of the kustomization that names it, and the
     target that entry gives (None: the patch names its object itself)."""
 

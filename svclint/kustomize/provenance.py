@@ -7,15 +7,15 @@ the object is where it was in its own file. Locating a finding asks the deepest 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath, Span
 from svclint.input.document import Document
 
 
-@dataclass(frozen=True, slots=True)
-class Origin:
+class Origin(Struct, frozen=True):
     """A place in a document. `whole`: every path below maps to this one place (an inline patch, a value that a
     kustomization field sets, such as a label of `commonLabels`), rather than to the same path below it."""
 

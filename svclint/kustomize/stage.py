@@ -10,8 +10,9 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from svclint.core.model import Span
 from svclint.core.project import repository_root
@@ -21,8 +22,7 @@ from svclint.kustomize.build import BUILD_ERROR, Build, Builder, BuildProblem
 from svclint.kustomize.tree import Kustomization, read_kustomization
 
 
-@dataclass(slots=True)
-class KustomizeView:
+class KustomizeView(Struct):
     builds: list[Build] = field(default_factory=list)
     plain: list[Resource] = field(default_factory=list)  # objects of files no build takes
     problems: list[BuildProblem] = field(default_factory=list)

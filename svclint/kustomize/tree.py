@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.bounded_read import FileReadError, read_regular_file
 from svclint.core.model import FieldPath, Span
@@ -22,8 +23,7 @@ MAX_FILE_BYTES = 4 * 1024 * 1024
 _REMOTE_PREFIXES = ("git@", "git::", "ssh://", "github.com/", "gitlab.com/", "bitbucket.org/")
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
+class Entry(Struct, frozen=True):
     """One item of a list of a kustomization (`resources`, `components`, ...): its text and where it is."""
 
     key: str
@@ -41,8 +41,7 @@ class Entry:
         return "://" in text or text.startswith(_REMOTE_PREFIXES) or "?ref=" in text or "?version=" in text
 
 
-@dataclass(slots=True)
-class Kustomization:
+class Kustomization(Struct):
     """A kustomization file of the run, read with its positions."""
 
     display: str  # the path findings show

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from svclint.core.model import Finding
 from svclint.core.stats import SuppressionStats
@@ -37,8 +39,7 @@ from svclint.run.rules import load_all_rules, select_rules, skip_kinds
 from svclint.run.settings import LintSettings
 
 
-@dataclass
-class Rules:
+class Rules(Struct):
     """The rules of the workspace as a run uses them, split as the pipeline splits them."""
 
     all: list[Rule]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from svclint.core.model import Finding, Severity
 from svclint.core.project import project_root
@@ -15,8 +16,7 @@ from svclint.k8s.versions import NEWEST, version_text
 from svclint.reporters.source import SourceLines
 
 
-@dataclass
-class Report:
+class Report(Struct):
     findings: list[Finding]
     rules: Sequence[ReportedRule]
     stats: RunStats

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import TextIO
+
+from msgspec import Struct
 
 from svclint.core.errors import SvclintError
 
@@ -23,8 +24,7 @@ class OutputError(SvclintError):
     """Outputs that cannot be honoured as written (exit 2)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Output:
+class Output(Struct, frozen=True):
     format: str
     file: str | None  # None: standard output
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from svclint.core.model import Finding
 from svclint.engine.evaluate import ActiveRule
@@ -30,8 +31,7 @@ if TYPE_CHECKING:
 BuildInventory = Callable[..., Inventory]
 
 
-@dataclass
-class Checked:
+class Checked(Struct):
     """The findings across files, and (for a report) the inventory of each view."""
 
     findings: list[Finding] = field(default_factory=list)

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from svclint.core.model import Finding
 from svclint.core.project import is_inside
@@ -24,8 +25,7 @@ if TYPE_CHECKING:
     from svclint.kustomize.stage import KustomizeView
 
 
-@dataclass(slots=True)
-class View:
+class View(Struct):
     """Objects checked together, and the build each built object comes from."""
 
     resources: list[Resource] = field(default_factory=list)
@@ -68,8 +68,7 @@ def _cluster_of(path: str, clusters: Mapping[str, Sequence[str]]) -> str | None:
     return None
 
 
-@dataclass
-class ViewChecks:
+class ViewChecks(Struct):
     """The cross-resource rules of a run, and what it reports: findings about objects of the files linted, or
     (with --context) pointing into them."""
 

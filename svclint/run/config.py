@@ -13,10 +13,11 @@ import re
 import stat
 import sys
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from svclint import __version__
 from svclint.core.bounded_read import FileReadError, describe_mode, read_regular_file
@@ -39,8 +40,7 @@ class ConfigFileError(SvclintError):
     """A configuration file that cannot be used (exit 2): `path:line:col: what is wrong`."""
 
 
-@dataclass(frozen=True)
-class ConfigFile:
+class ConfigFile(Struct, frozen=True):
     path: Path
     data: dict[str, Any]
     positions: Any  # (FieldPath, at_key) -> (line, column)

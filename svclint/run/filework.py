@@ -12,8 +12,9 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
 
 from svclint.core.bounded_read import TooLargeError
 from svclint.core.model import FieldPath, Finding, Location
@@ -49,8 +50,7 @@ if TYPE_CHECKING:
 WHOLE_KINDS = frozenset({"Service", "Ingress", "ComputeFirewall", *ROUTE_KINDS, *PATH_KINDS})
 
 
-@dataclass(slots=True)
-class FileResult:
+class FileResult(Struct):
     path: str
     reported: bool
     stats: FileStats
@@ -61,8 +61,7 @@ class FileResult:
     kustomizations: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
-class FileJob:
+class FileJob(Struct):
     """Everything a worker needs besides the file: the active rules, split into local and cross-resource."""
 
     local: Sequence[ActiveRule]

@@ -4,8 +4,9 @@ view's inventory gets when firewall checks or a report read it."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
+
+from msgspec import Struct, field
 
 from svclint.core.bounded_read import FileReadError, read_regular_file
 from svclint.firewall.settings import FirewallSettings
@@ -16,8 +17,7 @@ if TYPE_CHECKING:
     from svclint.firewall.model import FirewallModel, FirewallRule
 
 
-@dataclass
-class Exported:
+class Exported(Struct):
     """What the --firewall-rules files hold: objects for the inventory and rules for the model."""
 
     resources: list[Resource] = field(default_factory=list)

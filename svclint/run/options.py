@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import replace
 
 from svclint.engine.params import parse_port_range
 from svclint.engine.ruleset import Rule
@@ -22,8 +24,7 @@ from svclint.run.config import (
 from svclint.run.settings import ConfigError, LintSettings
 
 
-@dataclass
-class CommandLine:
+class CommandLine(Struct):
     """The options given to `svclint lint`; None (or empty) where the user gave nothing."""
 
     paths: tuple[str, ...]
@@ -62,8 +63,7 @@ class CommandLine:
     respect_gitignore: bool | None = None
 
 
-@dataclass
-class Resolved:
+class Resolved(Struct):
     """The run's settings and the command's own choices (format, fail level), with what did nothing."""
 
     settings: LintSettings

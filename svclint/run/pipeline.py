@@ -5,7 +5,8 @@ rules) -> filters (filtering.py). The CLI, the commands and the language server 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+
+from msgspec import Struct, field
 
 from svclint.core.model import Finding
 from svclint.core.stats import RunStats, SuppressionStats
@@ -22,8 +23,7 @@ from svclint.run.rules import load_all_rules, plan_rules
 from svclint.run.settings import LintSettings
 
 
-@dataclass
-class RunResult:
+class RunResult(Struct):
     """A run's findings, the rules that ran, and what the summary says about them."""
 
     findings: list[Finding]
@@ -34,8 +34,7 @@ class RunResult:
     inventories: list[Inventory] = field(default_factory=list)  # only for runs with report_kinds
 
 
-@dataclass(frozen=True)
-class Collaborators:
+class Collaborators(Struct, frozen=True):
     """What the stages are given to do their work: how rules are loaded, how files are read (a process pool),
     how a view's inventory is built. A run uses these defaults; a test or another front end may pass its own."""
 

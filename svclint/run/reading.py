@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from svclint.core.model import Finding
 from svclint.core.stats import RunStats
@@ -26,8 +27,7 @@ from svclint.run.settings import LintSettings
 ReadFiles = Callable[[Sequence[tuple[Source, bool]], FileJob, int, Progress | None], list[FileResult]]
 
 
-@dataclass
-class Sources:
+class Sources(Struct):
     """The files of a run: those it reports on, and --context files that are not among them."""
 
     reported: list[Source]
@@ -37,8 +37,7 @@ class Sources:
         return [*((s, True) for s in self.reported), *((s, False) for s in self.context)]
 
 
-@dataclass
-class FilesRead:
+class FilesRead(Struct):
     """What reading every file of a run leaves for the stages across files."""
 
     findings: list[Finding] = field(default_factory=list)

@@ -9,7 +9,7 @@ patch directives removed): it must not be prepared again, and what was made of i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from svclint.core.model import Finding
 from svclint.input.document import Resource
@@ -18,8 +18,7 @@ from svclint.input.parsing.build import StructureProblem
 from svclint.input.parsing.reuse import ChunkReuse
 
 
-@dataclass(frozen=True, slots=True)
-class Prepared:
+class Prepared(Struct, frozen=True):
     """What the per-file work made of one object."""
 
     placeholders: Placeholders | None

@@ -4,9 +4,10 @@ configuration and the command line, and activated with their severities and para
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.engine.api import CheckFunctions
 from svclint.engine.bundle import bundled_functions, bundled_rules
@@ -87,8 +88,7 @@ def skip_kinds(rules: Iterable[Rule]) -> frozenset[str]:
     return BUILTIN_KINDS - needed
 
 
-@dataclass(frozen=True)
-class RulePlan:
+class RulePlan(Struct, frozen=True, dict=True):
     """The rules of one run, activated, and what they ask of the stages: which run on each file, which across
     files, which kinds need not be read and which must be kept whole."""
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from svclint.core.errors import SvclintError
 from svclint.core.model import Severity
@@ -17,8 +18,7 @@ class ConfigError(SvclintError):
     """A setting that makes no sense (an unknown rule, a bad range): exit 2."""
 
 
-@dataclass
-class LintSettings:
+class LintSettings(Struct):
     """What one run reads and checks, and how: the command line and configuration, resolved."""
 
     paths: Sequence[str]

@@ -7,11 +7,11 @@ are not scalars, broken merge keys and alias expansion past a limit (billion lau
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from sys import intern
 from typing import Any
 
 from _ruamel_yaml import MappingNode, ScalarNode, SequenceNode
+from msgspec import Struct, field
 
 from svclint.core.model import FieldPath, Span
 from svclint.input.parsing.depth import MAX_DEPTH
@@ -22,8 +22,7 @@ from svclint.input.spans import MAPPING, SCALAR, SEQUENCE, SpanEntry
 _MERGE_KEY = "<<"
 
 
-@dataclass(frozen=True, slots=True)
-class StructureProblem:
+class StructureProblem(Struct, frozen=True):
     code: str  # the name of the input rule it belongs to
     message: str
     span: Span
@@ -56,8 +55,7 @@ class RecursiveAlias(Exception):
 _Frame = tuple[Iterator[tuple[Any, Any, Any]], Any, FieldPath, Any]
 
 
-@dataclass(slots=True)
-class BuiltDocument:
+class BuiltDocument(Struct):
     data: Any
     spans: dict[FieldPath, SpanEntry]
     problems: list[StructureProblem] = field(default_factory=list)

@@ -8,8 +8,9 @@ can be parsed on its own: a document whose kind no rule reads is only syntax-che
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from itertools import pairwise
+
+from msgspec import Struct
 
 _SEPARATOR = re.compile(r"^---[ \t]*(?:#[^\r\n]*)?\r?$", re.MULTILINE)
 # `kind: Service` at column 0 is a key of the top-level mapping; quoted keys and values are allowed.
@@ -20,8 +21,7 @@ _KIND = re.compile(
 _CONTENT_LINE = re.compile(r"^[ \t]*[^ \t\r\n#]", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class Chunk:
+class Chunk(Struct, frozen=True):
     text: str
     first_line: int  # 0-based line of the chunk's first character in the file
     kind_hint: str | None  # the one top-level `kind:` the text shows, when it shows exactly one

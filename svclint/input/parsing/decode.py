@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import codecs
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 _BOMS: tuple[tuple[bytes, str], ...] = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -15,14 +16,12 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _SNIFF = 8192
 
 
-@dataclass(frozen=True, slots=True)
-class Decoded:
+class Decoded(Struct, frozen=True):
     text: str
     encoding: str
 
 
-@dataclass(frozen=True, slots=True)
-class Undecodable:
+class Undecodable(Struct, frozen=True):
     """Why the bytes are not YAML text, and where (1-based) the first bad byte is, when that is known."""
 
     reason: str

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from _ruamel_yaml import CParser
+from msgspec import Struct, field
+from msgspec.structs import replace
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionEndEvent, MappingStartEvent, SequenceStartEvent
 from ruamel.yaml.reader import ReaderError
@@ -50,8 +51,7 @@ _AFTER_FLOW_NODE = frozenset(" \t,]}#")
 _TEMPLATE_ACTION = re.compile(r"(?:^|[:\[,]|^[ \t]*-)[ \t]*\{\{", re.MULTILINE)
 
 
-@dataclass(frozen=True, slots=True)
-class LoadOptions:
+class LoadOptions(Struct, frozen=True):
     skip_kinds: frozenset[str] = frozenset()  # kinds that are only syntax-checked, never built
     max_file_bytes: int = 32 * 1024 * 1024
     helm_template: bool = False  # the file sits in a Helm chart's templates/ folder
@@ -59,8 +59,7 @@ class LoadOptions:
     objects: bool = True  # documents are Kubernetes objects (False: rule, configuration, firewall files)
 
 
-@dataclass(slots=True)
-class LoadedFile:
+class LoadedFile(Struct):
     path: str
     documents: list[Document] = field(default_factory=list)
     resources: list[Resource] = field(default_factory=list)
@@ -594,8 +593,7 @@ def _template_problem(text: str, first_line: int = 0, whole_file: bool = True) -
 _DIRECTIVE = re.compile(r"#[ \t]*svclint:[^\r\n]*")
 
 
-@dataclass(frozen=True, slots=True)
-class DirectiveComment:
+class DirectiveComment(Struct, frozen=True):
     """A `# svclint: ...` comment: where it is, and which line it speaks about."""
 
     line: int

@@ -9,8 +9,10 @@ its number and the load options, so the documents around the edit can be handed 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass, fields
 from typing import Any, Protocol
+
+from msgspec import Struct
+from msgspec.structs import fields
 
 from svclint.core.stats import FileStats
 from svclint.input.document import Document, Resource
@@ -30,11 +32,10 @@ class _Loading(Protocol):
     stats: FileStats
 
 
-_COUNTS = tuple(f.name for f in fields(FileStats) if f.type in ("int", int))
+_COUNTS = tuple(f.name for f in fields(FileStats) if f.type is int)
 
 
-@dataclass(frozen=True, slots=True)
-class _ChunkLoad:
+class _ChunkLoad(Struct, frozen=True):
     """What loading one chunk added to its file."""
 
     documents: tuple[Document, ...]

@@ -3,8 +3,9 @@ Service by the `kubernetes.io/service-name` label, and the legacy v1 Endpoints, 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
@@ -12,16 +13,14 @@ from svclint.input.document import Resource
 SERVICE_NAME_LABEL = "kubernetes.io/service-name"
 
 
-@dataclass(frozen=True, slots=True)
-class EndpointPort:
+class EndpointPort(Struct, frozen=True):
     name: str  # "" for an unnamed port, as kube-proxy matches it against an unnamed Service port
     port: int | None
     protocol: str
     path: FieldPath
 
 
-@dataclass(frozen=True, slots=True)
-class EndpointSet:
+class EndpointSet(Struct, frozen=True):
     """An EndpointSlice, or one subset of a v1 Endpoints object: the ports its addresses serve."""
 
     resource: Resource

@@ -4,8 +4,9 @@ v1alpha3)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
@@ -33,8 +34,7 @@ HOSTNAME_PROTOCOLS = frozenset({"HTTP", "HTTPS", "TLS"})
 HOSTNAME_ROUTE_KINDS = frozenset({"HTTPRoute", "GRPCRoute", "TLSRoute"})
 
 
-@dataclass(frozen=True, slots=True)
-class Listener:
+class Listener(Struct, frozen=True):
     gateway: Resource
     index: int
     name: str
@@ -88,14 +88,12 @@ class Listener:
         return any(intersects(self.hostname, h) for h in hostnames)
 
 
-@dataclass(frozen=True, slots=True)
-class Gateway:
+class Gateway(Struct, frozen=True):
     resource: Resource
     listeners: tuple[Listener, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class ParentRef:
+class ParentRef(Struct, frozen=True):
     route: Resource
     path: FieldPath  # to the parentRefs item
     group: str
@@ -110,8 +108,7 @@ class ParentRef:
         return self.group == GATEWAY_GROUP and self.kind == "Gateway"
 
 
-@dataclass(frozen=True, slots=True)
-class BackendRef:
+class BackendRef(Struct, frozen=True):
     route: Resource
     path: FieldPath  # to the backendRefs item
     group: str
@@ -130,8 +127,7 @@ class BackendRef:
         return self.explicit_namespace and self.namespace != self.route.namespace
 
 
-@dataclass(frozen=True, slots=True)
-class Route:
+class Route(Struct, frozen=True):
     resource: Resource
     parents: tuple[ParentRef, ...]
     backends: tuple[BackendRef, ...]
@@ -142,22 +138,19 @@ class Route:
         return self.resource.kind
 
 
-@dataclass(frozen=True, slots=True)
-class GrantFrom:
+class GrantFrom(Struct, frozen=True):
     group: str
     kind: str
     namespace: str
 
 
-@dataclass(frozen=True, slots=True)
-class GrantTo:
+class GrantTo(Struct, frozen=True):
     group: str
     kind: str
     name: str | None  # None: every object of the kind
 
 
-@dataclass(frozen=True, slots=True)
-class ReferenceGrant:
+class ReferenceGrant(Struct, frozen=True):
     resource: Resource
     sources: tuple[GrantFrom, ...]
     targets: tuple[GrantTo, ...]

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from svclint.input.document import Resource
 from svclint.inventory.paths.endpoints import EndpointSet, read_endpoints, read_slice
@@ -36,8 +37,7 @@ PATH_KINDS = frozenset({"Gateway", "ReferenceGrant", "NetworkPolicy", "EndpointS
 NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name"
 
 
-@dataclass(slots=True)
-class PathIndex:
+class PathIndex(Struct):
     # Gateways by (namespace, name); several definitions (overlays, examples) each count.
     gateways: dict[tuple[str, str], list[Gateway]] = field(default_factory=lambda: defaultdict(list))
     routes: list[Route] = field(default_factory=list)
@@ -48,7 +48,7 @@ class PathIndex:
     endpoints: dict[tuple[str, str], list[EndpointSet]] = field(default_factory=lambda: defaultdict(list))
     # The labels of each Namespace object of the run, by name (one entry per definition).
     namespace_labels: dict[str, list[dict[str, Any]]] = field(default_factory=lambda: defaultdict(list))
-    _routes_of: dict[int, Route] = field(default_factory=dict, repr=False)  # by id() of the route's Resource
+    _routes_of: dict[int, Route] = field(default_factory=dict)  # by id() of the route's Resource
 
     def add(self, resource: Resource) -> bool:
         """Read the object when the path model needs it; False when it does not."""

@@ -4,14 +4,14 @@ peers use them: a plain map of labels is a selector too."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 _OPERATORS = frozenset({"In", "NotIn", "Exists", "DoesNotExist"})
 
 
-@dataclass(frozen=True, slots=True)
-class LabelSelector:
+class LabelSelector(Struct, frozen=True):
     """A parsed metav1.LabelSelector. `understood` is False when some part could not be read (an unknown
     operator, a value that is not a string): such a selector's matches are not known."""
 

@@ -4,8 +4,9 @@ and which ingress rules admit traffic from where, on which ports."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Any
+
+from msgspec import Struct
 
 from svclint.core.model import FieldPath
 from svclint.input.document import Resource
@@ -15,8 +16,7 @@ from svclint.inventory.paths.labels import LabelSelector
 NamespaceMatcher = Callable[[LabelSelector, str], "bool | None"]
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyPeer:
+class PolicyPeer(Struct, frozen=True):
     path: FieldPath
     ip_block: str | None  # ipBlock.cidr
     pods: LabelSelector | None
@@ -49,8 +49,7 @@ class PolicyPeer:
         return self.ip_block is not None
 
 
-@dataclass(frozen=True, slots=True)
-class PolicyPort:
+class PolicyPort(Struct, frozen=True):
     protocol: str
     port: int | str | None  # None: every port of the protocol
     end_port: int | None
@@ -70,8 +69,7 @@ class PolicyPort:
         return self.port <= number <= high
 
 
-@dataclass(frozen=True, slots=True)
-class IngressRule:
+class IngressRule(Struct, frozen=True):
     path: FieldPath
     peers: tuple[PolicyPeer, ...] | None  # None: `from` absent or empty, every source
     ports: tuple[PolicyPort, ...] | None  # None: `ports` absent or empty, every port
@@ -95,8 +93,7 @@ class IngressRule:
         return True if True in results else (None if None in results else False)
 
 
-@dataclass(frozen=True, slots=True)
-class NetworkPolicy:
+class NetworkPolicy(Struct, frozen=True):
     resource: Resource
     pod_selector: LabelSelector
     isolates_ingress: bool  # "Ingress" in policyTypes (the default when policyTypes is absent)

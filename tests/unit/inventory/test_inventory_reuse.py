@@ -3,7 +3,6 @@ inventory a fresh build makes: every field, and the answers cross-resource check
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any
 
 from svclint.input.document import Resource
@@ -125,7 +124,7 @@ def test_templates_from_the_build_before_make_the_same_inventory() -> None:
     _answers(first)  # the first build has answered questions (its caches are filled) before the next
     reused = build_inventory(after, workloads_from=first)
     fresh = build_inventory(after)
-    compared = [f.name for f in fields(Inventory) if f.name not in _LAZY | _BY_ANSWERS]
+    compared = [name for name in Inventory.__struct_fields__ if name not in _LAZY | _BY_ANSWERS]
     for name in compared:
         assert getattr(reused, name) == getattr(fresh, name), name
     assert _answers(reused) == _answers(fresh)
