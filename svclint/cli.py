@@ -462,6 +462,12 @@ def _encoded(text: str, output_format: str) -> bytes:
     surrogateescape): JSON formats keep them as JSON's own `\\udcXX` escapes, so the report stays valid UTF-8;
     text formats write the name's original bytes, as `ls` shows them (other lone surrogates, which no file
     name decodes to, are written as `\\uXXXX` there too)."""
+    try:
+        # Text without lone surrogates (nearly every report) needs no escaping: searching a large SARIF log for
+        # them costs several times what encoding it does, and encoding fails on the first.
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        pass
     from svclint.reporters.outputs import JSON_FORMATS
 
     escaped = _SURROGATE if output_format in JSON_FORMATS else _NOT_A_BYTE
