@@ -10,7 +10,8 @@ of the largest process, from wait4):
 - svclint lint over the corpus (default jobs, and --jobs 1) next to the parse floor: PyYAML's libyaml loader just
   loading the same files (../shared/bench/parse_floor.py --parser pyyaml-c);
 - the same over the 20x corpus (../shared/bench/make_big_corpus.py --copies 20);
-- a single small Service file (the pre-commit case) next to yamllint on the same file.
+- a single small Service file (the pre-commit case, text) next to yamllint on the same file, and the same file
+  written as SARIF (code scanning's case).
 
 `--before DIR` adds the one-file and corpus cases of another svclint source tree (say `git worktree add
 /tmp/before main`), run with the same Python and dependencies, so a change is measured against what it
@@ -91,6 +92,8 @@ def main() -> int:
         "svclint 20x --jobs 1": ([*svclint, "--jobs", "1", str(args.big)], REPO),
         "parse floor 20x": ([*floor, str(args.big)], REPO),
         "svclint one file": ([*svclint[:4], str(single)], REPO),
+        # The pre-commit case above writes text; code scanning's writes SARIF (a descriptor of every rule).
+        "svclint one file sarif": ([*svclint, str(single)], REPO),
         "yamllint one file": ([yamllint, str(single)], REPO),
     }
     if args.before:
@@ -98,6 +101,7 @@ def main() -> int:
         before = args.before.resolve()
         cases["before: svclint corpus"] = ([*svclint, str(args.corpus.resolve())], before)
         cases["before: svclint one file"] = ([*svclint[:4], str(single)], before)
+        cases["before: svclint one file sarif"] = ([*svclint, str(single)], before)
     if args.one_file:
         cases = {name: case for name, case in cases.items() if "one file" in name}
     times: dict[str, list[float]] = {name: [] for name in cases}
@@ -114,9 +118,9 @@ def main() -> int:
     print(f"svclint benchmark: {args.runs} interleaved runs each, median wall time; peak RSS of the largest process")
     print(f"machine: {os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
     print()
-    print(f"{'case':28} {'median s':>9} {'min s':>7} {'peak MiB':>9}")
+    print(f"{'case':31} {'median s':>9} {'min s':>7} {'peak MiB':>9}")
     for name in cases:
-        print(f"{name:28} {median[name]:9.3f} {min(times[name]):7.3f} {memory[name] / 1024:9.1f}")
+        print(f"{name:31} {median[name]:9.3f} {min(times[name]):7.3f} {memory[name] / 1024:9.1f}")
     print()
 
     def ratio(numerator: str, denominator: str) -> float | None:
@@ -133,13 +137,15 @@ def main() -> int:
         ("jobs speed-up, corpus", ratio("svclint corpus --jobs 1", "svclint corpus"), "(> 1)"),
         ("jobs speed-up, 20x", ratio("svclint 20x --jobs 1", "svclint 20x"), "(> 1)"),
         ("one file: svclint / yamllint", ratio("svclint one file", "yamllint one file"), "<= 1.2"),
+        ("one file SARIF / yamllint", ratio("svclint one file sarif", "yamllint one file"), "(context)"),
         ("before: corpus / parse floor", ratio("before: svclint corpus", "parse floor corpus"), "(before)"),
         ("before: one file / yamllint", ratio("before: svclint one file", "yamllint one file"), "(before)"),
+        ("before: one file SARIF / yamllint", ratio("before: svclint one file sarif", "yamllint one file"), "(before)"),
     ]
-    print(f"{'ratio':32} {'value':>8}  target")
+    print(f"{'ratio':34} {'value':>8}  target")
     for label, value, target in ratios:
         if value is not None:
-            print(f"{label:32} {value:8.2f}  {target}")
+            print(f"{label:34} {value:8.2f}  {target}")
     if not args.one_file:
         same_1x = outputs["svclint corpus"] == outputs["svclint corpus --jobs 1"]
         same_1x = same_1x and len(outputs["svclint corpus"]) == 1
