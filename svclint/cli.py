@@ -99,6 +99,11 @@ class _LazyGroup(click.Group):
             tell(error)
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name != "lint":
+            # Only a lint run ends its start-up itself (run/startup.py); the language server runs for hours.
+            from svclint.run.startup import resume_collection
+
+            resume_collection()
         make = self.lazy.pop(cmd_name, None)
         if make is not None:
             self.add_command(make(), cmd_name)
@@ -602,7 +607,19 @@ def _option_that_names_a_file(args: Sequence[str]) -> str | None:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    args = list(argv) if argv is not None else sys.argv[1:]
+    if argv is None:  # the process entry (`svclint`, `python -m svclint`), not a caller's own process
+        from svclint.run.startup import pause_collection, resume_collection
+
+        pause_collection()
+        try:
+            _main(sys.argv[1:])
+        finally:  # a run that stops before its start-up is over (a usage error, say) leaves collection as it was
+            resume_collection()
+    else:
+        _main(list(argv))
+
+
+def _main(args: list[str]) -> None:
     ambiguous = _option_that_names_a_file(args)
     if ambiguous is not None:
         shown = ambiguous.encode("unicode_escape").decode("ascii")

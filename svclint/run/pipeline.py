@@ -21,6 +21,7 @@ from svclint.run.parallel import Progress, run_files
 from svclint.run.reading import ReadFiles, gather_sources, read_files
 from svclint.run.rules import load_all_rules, plan_rules
 from svclint.run.settings import LintSettings
+from svclint.run.startup import resume_collection
 
 
 class RunResult(Struct):
@@ -56,6 +57,7 @@ def lint(
 ) -> RunResult:
     """One run over `settings` with `rules` (loaded by the collaborators when None)."""
     plan = plan_rules(list(rules) if rules is not None else collaborators.load_rules(settings), settings)
+    resume_collection()  # start-up is over: what is left is reading files
     warnings: list[str] = []
     files = read_files(gather_sources(settings, warnings), plan, settings, progress, collaborators.read_files)
     checked = check_across_files(files, plan, settings, collaborators.build_inventory)

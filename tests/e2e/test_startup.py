@@ -138,3 +138,34 @@ def test_records_are_structs_not_dataclasses() -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
     modules, found = done.stdout.split(" ", 1)
     assert int(modules) > 150 and found.strip() == "[]"
+
+
+_COLLECTION_AFTER = """
+import gc, sys
+from svclint.cli import main
+entry = sys.argv[1] == "entry"
+sys.argv = ["svclint", *sys.argv[2:]]
+try:
+    main() if entry else main(sys.argv[1:])
+except SystemExit:
+    pass
+print(gc.isenabled(), gc.get_freeze_count() > 0)
+"""
+
+
+@pytest.mark.parametrize(
+    ("how", "args", "expected"),
+    [
+        ("entry", ["lint", "kubia.yaml"], "True True"),  # paused while starting, then on with start-up frozen
+        ("entry", ["rules"], "True True"),  # other commands resume at once (the language server runs for hours)
+        ("entry", ["lint", "--config", "missing.yaml", "kubia.yaml"], "True True"),  # stopped before it ended
+        ("caller", ["lint", "kubia.yaml"], "True False"),  # a program calling main keeps its collector as it is
+    ],
+)
+def test_collection_pauses_only_while_the_process_starts(
+    service: Path, how: str, args: list[str], expected: str
+) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _COLLECTION_AFTER, how, *args], cwd=service, capture_output=True, text=True, timeout=120
+    )
+    assert done.stdout.splitlines()[-1] == expected, done.stderr
