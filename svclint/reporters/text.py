@@ -7,7 +7,6 @@ counts per rule replace the findings. Colour goes through click's styling; untru
 
 from __future__ import annotations
 
-import unicodedata
 from collections import Counter
 
 import click
@@ -76,6 +75,10 @@ def _source(location: Location, report: Report, caret_color: str) -> list[str]:
 
 def _width(text: str) -> int:
     """Terminal cells: East Asian wide characters take two, combining marks none."""
+    if text.isascii():  # nearly every source line: one cell a character, and no need to load unicodedata
+        return len(text)
+    import unicodedata
+
     return sum(
         0 if unicodedata.combining(char) else 2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text
     )

@@ -30,6 +30,7 @@ NOT_ON_THE_ONE_FILE_PATH = [
     "multiprocessing",
     "concurrent.futures",
     "hashlib",  # content hashes: the validation cache and baselines
+    "unicodedata",  # terminal widths of non-ASCII source lines, shown only on a terminal
     "svclint.commands.rules",
     "svclint.commands.exposure",
     "svclint.exposure",
