@@ -39,6 +39,18 @@ def read_bundle(bundle: Path) -> tuple[dict[str, Any], float] | None:
     return content, status.st_mtime
 
 
+def listed_files(directory: Path, suffixes: tuple[str, ...]) -> list[Path]:
+    """The entries of `directory` whose names end with one of `suffixes`, sorted by name (none when it cannot be
+    listed). A source checkout lists the rule folder on every run to see that the bundle is current; one
+    `os.scandir` costs a fraction of pathlib's globbing and sorting of paths."""
+    try:
+        with os.scandir(directory) as entries:
+            names = sorted(entry.name for entry in entries if entry.name.endswith(suffixes))
+    except OSError:
+        return []
+    return [directory / name for name in names]
+
+
 def well_formed(entries: Any) -> TypeGuard[list[dict[str, Any]]]:
     return isinstance(entries, list) and all(
         isinstance(entry, dict)

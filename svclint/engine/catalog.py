@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from importlib import import_module
-from typing import Any, ClassVar, cast
+from typing import Any
 
 from svclint.core.errors import SvclintError
 from svclint.engine.api import (
@@ -49,11 +49,25 @@ def function_facts(function: AnyCheckFunction) -> dict[str, Any]:
 
 
 class DeclaredFunction(CheckFunction[Any, Any]):
-    """A check function as the bundle declares it. `prepare` and `check` import its module the first time."""
+    """A check function as the bundle declares it. `prepare` and `check` import its module the first time.
 
-    module: ClassVar[str]
-    facts: ClassVar[dict[str, Any]]
-    _loaded: AnyCheckFunction | None = None
+    Its facts are attributes of the instance, shadowing the class variables a hand-written function sets: one
+    class serves every declared function (a class each cost a type's creation per function on every start)."""
+
+    def __init__(self, name: str, facts: Mapping[str, Any]) -> None:
+        self.module = str(facts["module"])
+        self.facts = dict(facts)
+        self._loaded: AnyCheckFunction | None = None
+        declared: dict[str, Any] = {
+            "name": name,
+            "description": str(facts["description"]),
+            "options_schema": dict(facts["options_schema"]),
+            "provides": frozenset(facts["provides"]),
+            "accepts": frozenset(str(kind) for kind in facts["accepts"]),
+            **{flag: bool(facts[flag]) for flag in FLAGS},
+        }
+        for attribute, value in declared.items():
+            setattr(self, attribute, value)  # class variables of CheckFunction: mypy refuses a plain assignment
 
     def loaded(self) -> AnyCheckFunction:
         if self._loaded is None:
@@ -80,20 +94,7 @@ class DeclaredFunction(CheckFunction[Any, Any]):
 
 def declared_function(name: str, facts: Mapping[str, Any]) -> AnyCheckFunction:
     """A check function made from its facts in the bundle (KeyError or TypeError when they are damaged)."""
-    flags = {flag: bool(facts[flag]) for flag in FLAGS}
-    namespace: dict[str, Any] = {
-        "name": name,
-        "module": str(facts["module"]),
-        "facts": dict(facts),
-        "description": str(facts["description"]),
-        "options_schema": dict(facts["options_schema"]),
-        "provides": frozenset(facts["provides"]),
-        "accepts": frozenset(str(kind) for kind in facts["accepts"]),
-        **flags,
-    }
-    # A subclass per function: the facts are class variables of CheckFunction, as a hand-written function's are.
-    declared = type(f"Declared_{name.replace('-', '_')}", (DeclaredFunction,), namespace)
-    return cast(AnyCheckFunction, declared())
+    return DeclaredFunction(name, facts)
 
 
 class FunctionCatalog(Mapping[str, AnyCheckFunction]):

@@ -22,6 +22,7 @@ from svclint.core.errors import SvclintError
 from svclint.core.model import FieldPath, Severity, Span
 from svclint.core.project import PACKAGE_DIR
 from svclint.engine.api import AnyCheckFunction, CheckFunctions, OptionError
+from svclint.engine.bundlefile import listed_files
 from svclint.engine.conditions import Condition, compile_conditions
 from svclint.engine.fixes import FIX_FUNCTIONS, FixDeclarationError, FixSpec, check_fix, compile_fix
 from svclint.engine.params import Params
@@ -82,6 +83,10 @@ class Rule(Struct, frozen=True):
         return self.function is not None and self.function.needs_inventory
 
 
+def rule_files(directory: Path) -> list[Path]:
+    return listed_files(directory, (".yaml", ".yml"))
+
+
 def builtin_rules_dir() -> Path:
     """The rules shipped in the wheel, or the repository's rules/ when running from a source tree."""
     packaged = PACKAGE_DIR / "builtin_rules"
@@ -137,7 +142,7 @@ def load_rules(
             problems.append(f"{directory}: rule directory not found")
             continue
         is_builtin = directory.resolve() == builtin_dir
-        for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+        for path in rule_files(directory):
             try:
                 rules.append(load_rule_file(path, functions, cache_store, fingerprint, is_builtin))
             except RuleError as err:

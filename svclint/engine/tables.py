@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from svclint.core.project import PACKAGE_DIR
-from svclint.engine.bundlefile import BUNDLE, files_match, inside_package, read_bundle, well_formed
+from svclint.engine.bundlefile import BUNDLE, files_match, inside_package, listed_files, read_bundle, well_formed
 
 
 def tables_dir() -> Path:
@@ -39,7 +39,7 @@ def builtin_tables() -> dict[str, Any]:
 
 
 def table_files(directory: Path) -> list[Path]:
-    return sorted(directory.glob("*.yaml"))
+    return listed_files(directory, (".yaml",))
 
 
 def read_tables(directory: Path) -> dict[str, Any]:

@@ -12,7 +12,6 @@ from collections.abc import Callable, Hashable
 from typing import Any, Protocol
 
 from msgspec import Struct
-from msgspec.structs import fields
 
 from svclint.core.stats import FileStats
 from svclint.input.document import Document, Resource
@@ -32,7 +31,9 @@ class _Loading(Protocol):
     stats: FileStats
 
 
-_COUNTS = tuple(f.name for f in fields(FileStats) if f.type is int)
+# The counting fields, told by their default (msgspec's fields() would evaluate every annotation at start-up).
+_EMPTY = FileStats()
+_COUNTS = tuple(name for name in FileStats.__struct_fields__ if type(getattr(_EMPTY, name)) is int)
 
 
 class _ChunkLoad(Struct, frozen=True):
