@@ -19,14 +19,7 @@ import json
 from pathlib import Path
 
 from svclint.engine.api import AnyCheckFunction, CheckFunctions
-from svclint.engine.bundlefile import (
-    BUNDLE,
-    FORMAT,
-    files_match,
-    inside_package,
-    read_bundle,
-    well_formed,
-)
+from svclint.engine.bundlefile import BUNDLE, FORMAT, files_match, inside_package, read_bundle, well_formed
 from svclint.engine.catalog import declared_function, function_facts
 from svclint.engine.ruleset import Rule, RuleError, compile_rule_data, read_rule_document, rule_files, schema_digest
 from svclint.engine.tables import read_table, table_files
